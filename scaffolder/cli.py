@@ -1,0 +1,454 @@
+"""The `scaffold` command: parse flags and environment into a Request, run the pipeline, print the Result.
+
+Thin on purpose: everything else lives in modules that are imported only when a command runs, so that
+`scaffold --help` and `scaffold --version` stay instant. Errors become one line on standard error and an
+exit code (see errors.ExitStatus); `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from scaffolder import __version__
+from scaffolder.errors import BadInput, ExitStatus, ScaffoldError
+from scaffolder.pipeline import OFFLINE_NOTE
+
+if TYPE_CHECKING:
+    from scaffolder.pipeline import LLMSettings, Request, Result
+
+DEFAULT_MODEL = "gpt-5-mini"
+MAX_STATEMENT_BYTES = 10 * 1024 * 1024
+EXAMPLE = 'scaffold "Field technicians need to log equipment faults offline" --out fault-log'
+
+
+class _DefaultGroup(TyperGroup):
+    """`scaffold "STATEMENT"` runs the `new` command; `batch` and `blueprints` are named subcommands."""
+
+    default_command = "new"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The default command's help is the tool's help: that is what most people run.
+        command = self.commands[self.default_command]
+        command.format_help(click.Context(command, info_name=ctx.info_name), formatter)
+
+
+app = typer.Typer(
+    cls=_DefaultGroup,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Turn a customer problem statement into a runnable, instrumented prototype repository."""
+
+
+@app.command(
+    "new",
+    epilog=(
+        f"Example: {EXAMPLE}\n\n"
+        "Other commands: scaffold blueprints lists the blueprints; "
+        "scaffold batch FILE --out DIR scaffolds one prototype per statement.\n\n"
+        "Exit codes: 0 success, 1 failure, 2 bad input, 130 interrupted. "
+        "Planner: an OpenAI-compatible LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline planner."
+    ),
+)
+def new(
+    statement: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="STATEMENT", help="The customer problem, in one or two sentences; '-' reads standard input."
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", metavar="PATH", help="Read the statement from a text file ('-' for stdin)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Folder to create (default: ./<slug>). Must be absent or empty."
+        ),
+    ] = None,
+    blueprint: Annotated[
+        str | None,
+        typer.Option("--blueprint", "-b", metavar="NAME", help="Force a blueprint (see `scaffold blueprints`)."),
+    ] = None,
+    blueprints_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--blueprints",
+            metavar="DIR",
+            help="Extra folder of Copier blueprints (repeatable; also SCAFFOLD_BLUEPRINTS).",
+        ),
+    ] = None,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan", metavar="FILE", help="Render a saved plan (.scaffold/plan.json or --dry-run --json output)."
+        ),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use the offline planner even if an LLM is configured.")
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", metavar="MODEL", help=f"LLM model (also SCAFFOLD_MODEL; default {DEFAULT_MODEL})."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds per LLM request (also SCAFFOLD_TIMEOUT; default 60)."
+        ),
+    ] = None,
+    retries: Annotated[
+        int | None,
+        typer.Option("--retries", metavar="N", help="Retries per LLM request (also SCAFFOLD_RETRIES; default 2)."),
+    ] = None,
+    no_fallback: Annotated[
+        bool, typer.Option("--no-fallback", help="Fail (exit 1) instead of falling back to the offline planner.")
+    ] = False,
+    variants: Annotated[
+        int, typer.Option("--variants", metavar="N", min=1, max=5, help="Write N alternative prototypes side by side.")
+    ] = 1,
+    verify: Annotated[bool, typer.Option("--verify", help="Run the generated repo's tests; exit 1 if red.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout; humans get stderr.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Scaffold a prototype repository from a customer problem statement."""
+    ui = Output(as_json=as_json, debug=debug)
+    with ui.errors():
+        request = build_request(
+            statement=statement,
+            file=file,
+            out=out,
+            blueprint=blueprint,
+            blueprint_dirs=blueprints_dir or [],
+            plan_file=plan_file,
+            offline=offline,
+            model=model,
+            timeout=timeout,
+            retries=retries,
+            no_fallback=no_fallback,
+            verify=verify,
+            dry_run=dry_run,
+            spinner=not as_json,
+            environ=os.environ,
+        )
+        if variants > 1:
+            from scaffolder.variants import run_variants
+
+            results = run_variants(request, variants, ui.note)
+            ui.results(results)
+        else:
+            from scaffolder.pipeline import run
+
+            ui.result(run(request, ui.note))
+
+
+@app.command("blueprints")
+def list_blueprints(
+    blueprints_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--blueprints", metavar="DIR", help="Extra folder of Copier blueprints (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List the available blueprints, one line each."""
+    ui = Output(as_json=as_json, debug=False)
+    with ui.errors():
+        from scaffolder.catalog import Catalog
+
+        catalog = Catalog(_blueprint_dirs(blueprints_dir or [], os.environ))
+        if as_json:
+            ui.emit([{"name": b.name, "title": b.title, "summary": b.summary, "path": str(b.path)} for b in catalog])
+            return
+        width = max(len(name) for name in catalog.names())
+        for bp in catalog:
+            typer.echo(f"{bp.name:<{width}}  {bp.summary}")
+
+
+@app.command("batch")
+def batch(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Statements: one per line, or JSONL with statement/blueprint/out.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Parent folder for the prototypes.")] = Path(
+        "."
+    ),
+    blueprints_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--blueprints", metavar="DIR", help="Extra folder of Copier blueprints (repeatable)."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use the offline planner even if an LLM is configured.")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", metavar="MODEL", help="LLM model (also SCAFFOLD_MODEL).")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=1, max=32, help="Concurrent LLM requests.")] = 4,
+    no_fallback: Annotated[bool, typer.Option("--no-fallback", help="No offline fallback when the LLM fails.")] = False,
+    verify: Annotated[bool, typer.Option("--verify", help="Run each generated repo's tests.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Scaffold one prototype per statement in FILE, concurrently; exit 1 if any failed."""
+    ui = Output(as_json=as_json, debug=debug)
+    with ui.errors():
+        from scaffolder.batch import run_batch
+
+        template = build_request(
+            statement=None,
+            file=None,
+            out=None,
+            blueprint=None,
+            blueprint_dirs=blueprints_dir or [],
+            plan_file=None,
+            offline=offline,
+            model=model,
+            timeout=None,
+            retries=None,
+            no_fallback=no_fallback,
+            verify=verify,
+            dry_run=False,
+            spinner=False,
+            environ=os.environ,
+        )
+        if template.llm is None:
+            ui.note(OFFLINE_NOTE)
+        outcomes = run_batch(file, out, template, jobs=jobs, notify=ui.note)
+        ui.batch(outcomes)
+        if any(not o.ok for o in outcomes):
+            raise typer.Exit(ExitStatus.FAILURE)
+
+
+def _blueprint_dirs(flags: list[Path], environ: Any) -> tuple[Path, ...]:
+    from scaffolder.catalog import Catalog
+
+    return (*Catalog.extra_dirs_from_env(environ), *flags)
+
+
+def read_statement(statement: str | None, file: Path | None, stdin: Any = None) -> str:
+    """The statement from the argument, `--file`, or standard input, as text."""
+    stdin = stdin or sys.stdin
+    if statement is not None and file is not None:
+        raise BadInput("give the statement as an argument or with --file, not both")
+    if file is not None and str(file) != "-":
+        try:
+            with file.open("rb") as handle:
+                data = handle.read(MAX_STATEMENT_BYTES + 1)
+        except OSError as error:
+            raise BadInput(f"cannot read --file {file}: {error.strerror or error}") from error
+        return _decode(data, f"--file {file}")
+    if file is not None or statement == "-":
+        if stdin is None or (hasattr(stdin, "isatty") and stdin.isatty()):
+            raise BadInput("'-' reads the statement from standard input, but nothing was piped in")
+        stream = getattr(stdin, "buffer", stdin)
+        data = stream.read(MAX_STATEMENT_BYTES + 1)
+        return _decode(data if isinstance(data, bytes) else data.encode("utf-8"), "standard input")
+    if statement is None:
+        raise BadInput(f"no problem statement given; for example: {EXAMPLE}")
+    return statement
+
+
+def _decode(data: bytes, source: str) -> str:
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise BadInput(f"{source} is larger than {MAX_STATEMENT_BYTES // (1024 * 1024)} MB; give a short statement")
+    if b"\x00" in data:
+        raise BadInput(f"{source} looks binary; give a UTF-8 text statement")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput(f"{source} is not UTF-8 text") from None
+
+
+def llm_settings(
+    *, offline: bool, model: str | None, timeout: float | None, retries: int | None, spinner: bool, environ: Any
+) -> LLMSettings | None:
+    """LLM settings from flags and environment, or None when the offline planner should be used."""
+    from scaffolder.pipeline import LLMSettings
+
+    api_key = environ.get("OPENAI_API_KEY") or None
+    base_url = environ.get("OPENAI_BASE_URL") or None
+    if offline or not (api_key or base_url):
+        return None
+    try:
+        timeout = timeout if timeout is not None else float(environ.get("SCAFFOLD_TIMEOUT", 60))
+        retries = retries if retries is not None else int(environ.get("SCAFFOLD_RETRIES", 2))
+    except ValueError:
+        raise BadInput("SCAFFOLD_TIMEOUT must be a number of seconds and SCAFFOLD_RETRIES a whole number") from None
+    if timeout <= 0 or retries < 0:
+        raise BadInput("--timeout must be positive and --retries zero or more")
+    return LLMSettings(
+        model=model or environ.get("SCAFFOLD_MODEL") or DEFAULT_MODEL,
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout,
+        max_retries=retries,
+        spinner=spinner,
+    )
+
+
+def build_request(
+    *,
+    statement: str | None,
+    file: Path | None,
+    out: Path | None,
+    blueprint: str | None,
+    blueprint_dirs: list[Path],
+    plan_file: Path | None,
+    offline: bool,
+    model: str | None,
+    timeout: float | None,
+    retries: int | None,
+    no_fallback: bool,
+    verify: bool,
+    dry_run: bool,
+    spinner: bool,
+    environ: Any,
+) -> Request:
+    """Turn flags and environment into one Request; the only place that reads them."""
+    from scaffolder.pipeline import Request
+
+    if plan_file is not None:
+        if statement is not None or file is not None:
+            raise BadInput("--plan replays a saved plan; do not also give a statement")
+        text = None
+    else:
+        text = read_statement(statement, file)
+    return Request(
+        statement=text,
+        out=out,
+        blueprint=blueprint.strip().lower() if blueprint else None,
+        llm=llm_settings(
+            offline=offline or plan_file is not None,
+            model=model,
+            timeout=timeout,
+            retries=retries,
+            spinner=spinner,
+            environ=environ,
+        ),
+        no_fallback=no_fallback,
+        plan_file=plan_file,
+        dry_run=dry_run,
+        verify=verify,
+        blueprint_dirs=_blueprint_dirs(blueprint_dirs, environ),
+        cwd=Path.cwd(),
+    )
+
+
+class Output:
+    """Prints results for humans (Rich) or as JSON for machines; maps errors to one line and an exit code."""
+
+    def __init__(self, *, as_json: bool, debug: bool) -> None:
+        self.as_json = as_json
+        self.debug = debug
+
+    def note(self, message: str) -> None:
+        typer.echo(f"scaffold: {message}", err=True)
+
+    def emit(self, payload: Any) -> None:
+        import json
+
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+
+    def errors(self) -> _ErrorBoundary:
+        return _ErrorBoundary(self)
+
+    def fail(self, message: str, status: ExitStatus) -> NoReturn:
+        typer.echo(f"scaffold: error: {message}", err=True)
+        if self.as_json:
+            self.emit({"error": message, "exit_code": int(status)})
+        raise typer.Exit(int(status))
+
+    def result(self, result: Result) -> None:
+        if self.as_json:
+            self.emit(result.to_json())
+            return
+        from scaffolder.report import describe_result
+
+        describe_result(result)
+
+    def results(self, results: list[Result]) -> None:
+        if self.as_json:
+            self.emit([r.to_json() for r in results])
+            return
+        from scaffolder.report import describe_result
+
+        for result in results:
+            describe_result(result)
+
+    def batch(self, outcomes: list[Any]) -> None:
+        if self.as_json:
+            self.emit([o.to_json() for o in outcomes])
+            return
+        from scaffolder.report import describe_batch
+
+        describe_batch(outcomes)
+
+
+class _ErrorBoundary:
+    def __init__(self, ui: Output) -> None:
+        self.ui = ui
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or isinstance(exc, typer.Exit | click.exceptions.Exit | SystemExit):
+            return False
+        if self.ui.debug:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        if isinstance(exc, ScaffoldError):
+            self.ui.fail(exc.message, exc.exit_status)
+        if isinstance(exc, KeyboardInterrupt):
+            self.ui.fail("interrupted; nothing was written", ExitStatus.INTERRUPTED)
+        if isinstance(exc, Exception):
+            hint = "" if self.ui.debug else " (run with --debug for the traceback)"
+            detail = " ".join(str(exc).split())[:300]
+            self.ui.fail(f"unexpected {type(exc).__name__}: {detail}{hint}", ExitStatus.FAILURE)
+        return False
+
+
+def _interrupt(signum: int, frame: Any) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Console entry point; SIGTERM is treated like Ctrl-C so temporary folders are cleaned up."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    app(prog_name="scaffold")

@@ -1,0 +1,158 @@
+"""The Plan: one Pydantic model with four uses.
+
+It is the JSON schema the LLM must answer with, what `--dry-run --json` prints, what a generated repo keeps in
+`.scaffold/plan.json`, and what `--plan FILE` replays. Blueprint-specific answers are validated separately against
+the chosen blueprint's own `copier.yml` questions (see `catalog.py`), because a user's own blueprint brings its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+#: A name that is safe as a Python identifier, a module name, a file name and an event name.
+IDENT_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+#: The generated repo's folder and distribution name.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
+
+Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+SCHEMA_VERSION = 1
+
+IndicatorKind = Literal["conversion", "median_seconds", "share", "returning", "count"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Indicator(_Model):
+    """A leading indicator computed from recorded events, with a numeric target.
+
+    kinds: `conversion` = sessions with `event` / sessions with `of_event` (all sessions when unset);
+    `median_seconds` = median time in a session from the first `of_event` to the first `event`;
+    `share` = `event`s matching `where` / all `event`s; `returning` = participants seen in two or more
+    sessions / participants with `event`; `count` = number of `event`s matching `where`.
+    """
+
+    id: Ident = Field(description="snake_case id, referenced by hypotheses")
+    name: ShortText = Field(description="human name, e.g. 'Approval checks before dispensing'")
+    kind: IndicatorKind
+    event: Ident = Field(description="event counted (numerator, end event, or feedback event)")
+    of_event: Ident | None = Field(
+        default=None, description="denominator event (conversion) or start event (median_seconds)"
+    )
+    where: dict[Ident, str | int | float | bool] = Field(
+        default_factory=dict, description="property filter on `event`, e.g. {'positive': true}"
+    )
+    target: float = Field(ge=0, description="ratios in 0..1, seconds, or a count")
+    direction: Literal["at_least", "at_most"] = "at_least"
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Indicator:
+        if self.kind == "median_seconds" and not self.of_event:
+            raise ValueError(f"indicator {self.id!r}: median_seconds needs `of_event` (the start event)")
+        if self.kind in ("conversion", "share", "returning") and self.target > 1:
+            raise ValueError(f"indicator {self.id!r}: a {self.kind} target is a ratio between 0 and 1")
+        return self
+
+    def events(self) -> list[str]:
+        """The events this indicator is computed from."""
+        return [self.event] + ([self.of_event] if self.of_event else [])
+
+
+class Hypothesis(_Model):
+    """A falsifiable belief, tied to the indicator that will confirm or refute it."""
+
+    belief: Text = Field(description="'We believe <users> will <behaviour> because <reason>'")
+    indicator: Ident = Field(description="id of the indicator that measures it")
+
+
+class Brief(_Model):
+    """The discovery brief: who has the problem, what we believe, and how we will know."""
+
+    problem: Text
+    target_users: list[ShortText] = Field(min_length=1, max_length=5)
+    hypotheses: list[Hypothesis] = Field(min_length=2, max_length=5)
+    indicators: list[Indicator] = Field(min_length=2, max_length=6)
+
+    @model_validator(mode="after")
+    def _check_links(self) -> Brief:
+        ids = [i.id for i in self.indicators]
+        if len(ids) != len(set(ids)):
+            raise ValueError("indicator ids must be unique")
+        for h in self.hypotheses:
+            if h.indicator not in ids:
+                raise ValueError(f"hypothesis refers to unknown indicator {h.indicator!r}; known: {ids}")
+        return self
+
+    def events(self) -> set[str]:
+        """Every event any indicator needs."""
+        return {e for i in self.indicators for e in i.events()}
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class Provenance(_Model):
+    """How the plan was made. Filled by scaffold, never by the LLM; never holds a secret."""
+
+    planner: Literal["offline", "llm", "file"]
+    model: str | None = None
+    base_url_host: str | None = None
+    requests: int = 0
+    usage: Usage | None = None
+    latency_ms: int | None = None
+    warnings: list[str] = Field(default_factory=list)
+    scaffold_version: str | None = None
+
+
+class Plan(_Model):
+    """Everything needed to render one prototype."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    statement: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    project_name: ShortText = Field(description="short human title of the prototype")
+    slug: Slug = Field(description="kebab-case folder name, e.g. 'prescription-check'")
+    blueprint: Ident = Field(description="name of the chosen blueprint")
+    brief: Brief
+    answers: dict[str, Any] = Field(
+        default_factory=dict, description="the chosen blueprint's answers, per its answer schema"
+    )
+    rationale: Text = Field(description="one or two sentences: why this blueprint and these hypotheses")
+    provenance: Provenance | None = None
+
+
+#: Fields scaffold fills itself; the LLM is never asked for them.
+LLM_EXCLUDED = {"schema_version", "provenance", "statement"}
+
+
+def llm_reply_schema() -> dict[str, Any]:
+    """The JSON schema of the reply the LLM must give: the Plan less the fields scaffold fills itself."""
+    schema = Plan.model_json_schema()
+    for name in LLM_EXCLUDED:
+        schema["properties"].pop(name, None)
+    schema["required"] = [r for r in schema.get("required", []) if r not in LLM_EXCLUDED]
+    schema["$defs"].pop("Provenance", None)
+    schema["$defs"].pop("Usage", None)
+    return schema
+
+
+def slugify(text: str, max_len: int = 40) -> str:
+    """Kebab-case ASCII slug; never empty."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_len:
+            break
+        slug = candidate
+    return slug or "prototype"
