@@ -147,7 +147,7 @@ class Blueprint:
                 continue
             try:
                 message = env.from_string(str(q["validator"])).render(**context).strip()
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - a validator that cannot run on this answer rejects it
                 message = f"cannot be checked ({type(error).__name__}: {error})"
             if message:
                 problems.append(f"answers.{name}: {_short(message)}")

@@ -45,6 +45,7 @@ class _DefaultGroup(TyperGroup):
 
 
 app = typer.Typer(
+    name="scaffold",
     cls=_DefaultGroup,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -60,6 +60,7 @@ class Result:
     out: Path | None
     commit: str | None = None
     warnings: list[str] = field(default_factory=list)
+    verified: str | None = None
 
     @property
     def planner(self) -> str:
@@ -73,6 +74,7 @@ class Result:
             "planner": self.planner,
             "commit": self.commit,
             "warnings": self.warnings,
+            "verified": self.verified,
             "plan": self.plan.model_dump(mode="json"),
         }
 
@@ -217,7 +219,7 @@ def write(plan: Plan, catalog: Catalog, out: Path) -> str:
     return write_atomically(out, layers, files, message)
 
 
-def run(request: Request, notify: Notify) -> Result:
+def run(request: Request, notify: Notify, *, quiet_offline: bool = False) -> Result:
     """Plan, and unless this is a dry run, render, commit and (with --verify) test one prototype."""
     from scaffolder.catalog import Catalog
     from scaffolder.render import check_target
@@ -225,7 +227,7 @@ def run(request: Request, notify: Notify) -> Result:
     if request.out is not None:
         check_target(request.out)  # refuse early: before spending an LLM call
     catalog = Catalog(request.blueprint_dirs)
-    plan = make_plan(request, catalog, notify)
+    plan = make_plan(request, catalog, notify, quiet_offline=quiet_offline)
     assert plan.provenance is not None
     plan.provenance.scaffold_version = __version__
     warnings = list(plan.provenance.warnings)
@@ -237,5 +239,5 @@ def run(request: Request, notify: Notify) -> Result:
     if request.verify:
         from scaffolder.verify import verify
 
-        verify(out, notify)
+        result.verified = verify(out, notify)
     return result

@@ -10,6 +10,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,18 +48,12 @@ def copier_copy(template: Path, dst: Path, answers: dict[str, Any], answers_file
     )
 
 
-def write_atomically(
-    out: Path,
-    layers: list[tuple[Path, dict[str, Any], str | None]],
-    extra_files: dict[str, Any],
-    commit_message: str,
-) -> str:
-    """Render each (template, answers, answers_file) layer in order, add `extra_files` (JSON), commit, rename.
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """Yield a temporary sibling of `out` to fill; on success it becomes `out` with one rename, else it is removed.
 
-    Returns the commit sha. `out` must not exist, or be an empty folder.
+    `out` must not exist, or be an empty folder.
     """
-    from scaffolder.repo import commit_all
-
     out = out.absolute()
     check_target(out)
     try:
@@ -67,26 +63,41 @@ def write_atomically(
     _remove_stale_temps(out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out.parent))
     try:
+        yield tmp
+        _move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_atomically(
+    out: Path,
+    layers: list[tuple[Path, dict[str, Any], str | None]],
+    extra_files: dict[str, Any],
+    commit_message: str,
+) -> str:
+    """Render each (template, answers, answers_file) layer in order, add `extra_files` (JSON), commit, rename.
+
+    Returns the commit sha.
+    """
+    from scaffolder.repo import commit_all
+
+    with atomic_folder(out) as tmp:
         for template, answers, answers_file in layers:
             try:
                 copier_copy(template, tmp, answers, answers_file)
             except ValueError as error:  # Copier's validation of an answer
                 raise RenderFailed(f"blueprint {template.name}: {_one_line(error)}") from error
+            except RenderFailed:
+                raise
             except Exception as error:
-                if isinstance(error, RenderFailed):
-                    raise
                 raise RenderFailed(f"rendering {template.name} failed: {_one_line(error)}") from error
         for relpath, content in extra_files.items():
             target = tmp / relpath
             target.parent.mkdir(parents=True, exist_ok=True)
             text = content if isinstance(content, str) else json.dumps(content, indent=2, ensure_ascii=False) + "\n"
             target.write_text(text, encoding="utf-8")
-        sha = commit_all(tmp, commit_message)
-        _move_into_place(tmp, out)
-        return sha
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return commit_all(tmp, commit_message)
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:

@@ -1,0 +1,1 @@
+"""The API stub: one set of list/get/create/update/delete endpoints per resource, seeded with sample records."""

@@ -1,0 +1,243 @@
+"""End to end in headless Chromium: each web prototype, started as `python -m app`, records a real click.
+
+Needs Debian's Chromium at /usr/bin/chromium (Playwright drives it; no `playwright install`). Without it these
+tests fail with a clear message, unless SCAFFOLD_NO_BROWSER=1 is set, in which case they are skipped.
+Screenshots land in tests/artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, fixture_plan
+
+from scaffolder.catalog import Catalog
+from scaffolder.pipeline import parse_plan, write
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+#: Read at import: the autouse fixture in conftest.py clears SCAFFOLD_* variables before each test runs.
+NO_BROWSER = os.environ.get("SCAFFOLD_NO_BROWSER") == "1"
+_ENV_PREFIXES = ("OPENAI_", "SCAFFOLD_", "ANALYTICS_", "POSTHOG_", "OTEL_")
+STARTUP_SECONDS = 60
+EVENT_SECONDS = 20
+UI_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if NO_BROWSER:
+        pytest.skip("SCAFFOLD_NO_BROWSER=1: browser tests skipped")
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set SCAFFOLD_NO_BROWSER=1 to skip the browser tests"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is not installed: pip install -e '.[test]' (no browser download needed)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def render(blueprint: str, out: Path) -> tuple[Path, dict]:
+    if not (FIXTURES / f"plan_{blueprint}.json").is_file():
+        pytest.fail(f"tests/fixtures/plan_{blueprint}.json is missing")
+    data = fixture_plan(blueprint)
+    catalog = Catalog()
+    write(parse_plan(data, catalog, source="test"), catalog, out)
+    return out, data
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check: Callable[[], Any], seconds: float, what: str, proc: subprocess.Popen | None = None) -> Any:
+    """Poll `check` until it returns something truthy; fail after `seconds` or when the server died."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"the server exited with code {proc.returncode} while waiting for {what}")
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {seconds}s waiting for {what}")
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def serve(repo: Path, events: Path, ready_path: str) -> Iterator[str]:
+    """Start `python -m app` in `repo` on a free port, recording into `events`; always stop it."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_PREFIXES)}
+    env.update(PORT=str(port), ANALYTICS_PATH=str(events), ANALYTICS_SINKS="jsonl", PYTHONDONTWRITEBYTECODE="1")
+    log = (repo.parent / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app"], cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: answers(base + ready_path), STARTUP_SECONDS, f"{base}{ready_path}", proc)
+        yield base
+    finally:
+        stop(proc)
+        log.close()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop the server we started (and its own children: it leads its process group)."""
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def recorded(path: Path, name: str, **properties: Any) -> list[dict]:
+    """Events named `name` whose properties include `properties`."""
+    if not path.is_file():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line) if line.strip() else None
+        if event and event["event"] == name and all(event["properties"].get(k) == v for k, v in properties.items()):
+            found.append(event)
+    return found
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_streamlit_mock_in_a_browser(page: Any, tmp_path: Path) -> None:
+    repo, data = render("streamlit", tmp_path / "out")
+    events = tmp_path / "events.jsonl"
+    screens = data["answers"]["screens"]
+    table = next(s["title"] for s in screens if s["kind"] == "table")
+    with serve(repo, events, "/_stcore/health") as base:
+        page.goto(f"{base}/?participant=browser-1")
+        page.get_by_role("heading", name=data["project_name"]).wait_for()
+        page.get_by_test_id("stSidebar").get_by_text(table, exact=True).click()
+        search = page.get_by_role("textbox", name="Search")
+        search.fill("High")
+        search.press("Enter")
+        wait_for(lambda: recorded(events, "filter_applied", column="search"), EVENT_SECONDS, "filter_applied")
+        page.get_by_text("of 8 rows").wait_for()
+        page.get_by_role("button", name="I found what I needed").click()
+        wait_for(lambda: recorded(events, "task_completed", screen="table"), EVENT_SECONDS, "task_completed")
+        page.get_by_text("Thanks, noted.").wait_for()
+        shot = screenshot(page, "streamlit")
+    started = recorded(events, "session_started", participant="browser-1")
+    assert len(started) == 1 and started[0]["distinct_id"] == "browser-1"
+    assert [e["properties"]["screen"] for e in recorded(events, "screen_viewed")] == ["overview", "table"]
+    assert shot.stat().st_size > 10_000
+
+
+def test_chatbot_in_a_browser(page: Any, tmp_path: Path) -> None:
+    repo, data = render("chatbot", tmp_path / "out")
+    events = tmp_path / "events.jsonl"
+    intent = data["answers"]["intents"][1]
+    with serve(repo, events, "/_stcore/health") as base:
+        page.goto(f"{base}/?participant=browser-2")
+        page.get_by_text(data["answers"]["greeting"]).wait_for()
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill(intent["examples"][1])
+        box.press("Enter")
+        page.get_by_text(intent["answer"]).wait_for()
+        wait_for(lambda: recorded(events, "intent_matched", intent=intent["name"]), EVENT_SECONDS, "intent_matched")
+        page.get_by_test_id("stChatMessage").last.get_by_label("Thumbs up").click()
+        wait_for(lambda: recorded(events, "feedback_given", positive=True), EVENT_SECONDS, "feedback_given")
+        shot = screenshot(page, "chatbot")
+    assert recorded(events, "conversation_started", participant="browser-2")
+    sent = recorded(events, "message_sent")
+    assert len(sent) == 1 and "text" not in sent[0]["properties"]
+    assert recorded(events, "feedback_given", positive=True)[0]["properties"]["intent"] == intent["name"]
+    assert shot.stat().st_size > 10_000
+
+
+def test_api_docs_in_a_browser(page: Any, tmp_path: Path) -> None:
+    """Swagger UI's assets come from a CDN: with them, Try it out -> Execute; offline, call the API from /docs."""
+    repo, data = render("api", tmp_path / "out")
+    events = tmp_path / "events.jsonl"
+    plural = data["answers"]["resources"][0]["plural"]
+    with serve(repo, events, "/openapi.json") as base:
+        page.goto(f"{base}/docs")
+        assert data["project_name"] in page.title()
+        operation = page.locator(".opblock-get").filter(
+            has=page.locator(".opblock-summary-path", has_text=re.compile(f"^/{plural}$"))
+        )
+        swagger = page.evaluate("typeof SwaggerUIBundle") == "function"  # its script comes from a CDN
+        if swagger:
+            operation.first.wait_for()
+            operation.first.locator(".opblock-summary").click()
+            operation.first.get_by_role("button", name="Try it out").click()
+            operation.first.get_by_role("button", name="Execute").click()
+            operation.first.locator(".live-responses-table .response-col_status").first.wait_for()
+        else:
+            status, listed = page.evaluate(
+                "async (path) => { const r = await fetch(path); return [r.status, await r.json()]; }", f"/{plural}"
+            )
+            assert status == 200 and listed, listed
+            page.goto(f"{base}/{plural}")  # the JSON list, for the screenshot
+        wait_for(lambda: recorded(events, "resource_listed"), EVENT_SECONDS, "resource_listed")
+        shot = screenshot(page, "api_docs")
+    assert shot.stat().st_size > 1_000
