@@ -88,7 +88,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(cmd: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float = COMMAND_TIMEOUT, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float = COMMAND_TIMEOUT, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a command; raise with its stderr when it fails (a benchmark of a failing command measures nothing)."""
     proc = subprocess.run(
         list(cmd), cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=input, check=False
@@ -177,6 +179,7 @@ class Report:
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    load_at_start: float | None = field(default_factory=lambda: load_average())
 
     def add(self, label: str, values: Sequence[float], unit: str = "s", **info: Any) -> dict[str, float]:
         summary = stats(values)
@@ -193,6 +196,12 @@ class Report:
         return all(t.passed for t in self.targets)
 
     def print(self) -> None:
+        load, cpus = self.load_at_start, os.cpu_count() or 1
+        if load is not None and load > 0.75 * cpus:
+            self.notes.append(
+                f"the machine was busy before the run (1-minute load average {load:.1f} on {cpus} CPUs): "
+                "figures are noisier than on a quiet machine"
+            )
         print(f"\n## {self.name}: {self.description}\n")
         if self.rows:
             print(f"| {'measurement':<52} | {'n':>4} | {'median':>10} | {'p90':>10} | {'min':>10} |")
@@ -224,7 +233,7 @@ class Report:
             "targets": [t.row() for t in self.targets],
             "notes": self.notes,
             "extra": self.extra,
-            "machine": machine(),
+            "machine": {**machine(), "load_average_1m_at_start": self.load_at_start},
         }
         path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         return path
@@ -249,12 +258,17 @@ def _fmt(unit: str) -> Callable[[float], str]:
     return lambda v: f"{v:,.0f} {unit}".strip()
 
 
+def load_average() -> float | None:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
 def machine() -> dict[str, Any]:
     scaffold, _ = scaffold_command()
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "load_average_1m_at_end": load_average(),
         "scaffold_command": " ".join(scaffold),
         "copier_command": " ".join(copier_command()),
     }

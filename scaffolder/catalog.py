@@ -86,6 +86,7 @@ class Blueprint:
     use_when: str
     keywords: tuple[str, ...] = ()
     events: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
     open_url: str | None = None
     shared_kit: bool = False
     answer_schemas: dict[str, Any] = field(default_factory=dict)
@@ -196,6 +197,7 @@ def load_blueprint(path: Path, bundled: bool = False) -> Blueprint:
         use_when=" ".join(str(meta.get("use_when") or "").split()),
         keywords=tuple(str(k).lower() for k in meta.get("keywords") or ()),
         events={str(k): str(v) for k, v in (meta.get("events") or {}).items()},
+        settings={str(k): " ".join(str(v).split()) for k, v in (meta.get("settings") or {}).items()},
         open_url=meta.get("open_url"),
         shared_kit=bool(meta.get("shared_kit", False)),
         answer_schemas=dict(meta.get("answer_schemas") or {}),

@@ -244,6 +244,7 @@ def batch(
             dry_run=False,
             spinner=False,
             environ=os.environ,
+            needs_statement=False,
         )
         if template.llm is None:
             ui.note(OFFLINE_NOTE)
@@ -337,6 +338,7 @@ def build_request(
     dry_run: bool,
     spinner: bool,
     environ: Any,
+    needs_statement: bool = True,
 ) -> Request:
     """Turn flags and environment into one Request; the only place that reads them."""
     from scaffolder.pipeline import Request
@@ -345,8 +347,10 @@ def build_request(
         if statement is not None or file is not None:
             raise BadInput("--plan replays a saved plan; do not also give a statement")
         text = None
-    else:
+    elif needs_statement:
         text = read_statement(statement, file)
+    else:
+        text = None  # batch: each line of its file brings its own statement
     return Request(
         statement=text,
         out=out,

@@ -198,6 +198,7 @@ def kit_answers(plan: Plan, blueprint: Blueprint) -> dict[str, Any]:
         "open_url": blueprint.open_url or "",
         "brief": plan.brief.model_dump(mode="json"),
         "events": blueprint.events,
+        "settings": blueprint.settings,
     }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,7 +61,7 @@ def atomic_folder(out: Path) -> Iterator[Path]:
     except OSError as error:
         raise BadInput(f"cannot create {out.parent}: {error.strerror}") from error
     _remove_stale_temps(out.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out.parent))
+    tmp = _make_temp_sibling(out.parent)
     try:
         yield tmp
         _move_into_place(tmp, out)
@@ -98,6 +98,22 @@ def write_atomically(
             text = content if isinstance(content, str) else json.dumps(content, indent=2, ensure_ascii=False) + "\n"
             target.write_text(text, encoding="utf-8")
         return commit_all(tmp, commit_message)
+
+
+def _make_temp_sibling(parent: Path) -> Path:
+    """A new, uniquely named folder in `parent`, made like `mkdir` makes one (the umask applies).
+
+    Not `tempfile.mkdtemp`: its folders are private (0700), and the rename would hand that mode to the repo.
+    """
+    while True:
+        tmp = parent / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise BadInput(f"cannot create a folder in {parent}: {error.strerror}") from error
+        return tmp
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:

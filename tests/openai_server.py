@@ -96,6 +96,11 @@ class Received:
         return (self.body.get("response_format") or {}).get("type")
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # a burst of concurrent clients (batch benchmarks) must not hit the default backlog of 5
+    daemon_threads = True
+
+
 class FakeOpenAI:
     """The server and its script; use as a context manager, or through the `openai_server` pytest fixture."""
 
@@ -105,7 +110,7 @@ class FakeOpenAI:
         self.reject_json_schema = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True

@@ -147,8 +147,9 @@ def test_the_running_service_records_events_that_metrics_counts(repo: Path, tmp_
             _call(base, "POST", "/approvals", "s3", {"approved": "maybe"}),
             _call(base, "GET", "/approvals/99", "s3"),
             _call(base, "GET", "/docs", "s4"),
+            _call(base, "GET", "/static/swagger-ui-bundle.js", "s4"),  # served locally: /docs works offline
         ]
-        assert statuses == [200, 200, 200, 200, 201, 422, 404, 200]
+        assert statuses == [200, 200, 200, 200, 201, 422, 404, 200, 200]
     finally:
         server.terminate()
         try:
@@ -206,7 +207,7 @@ def test_the_running_service_records_events_that_metrics_counts(repo: Path, tmp_
 
 def hostile_plan() -> dict:
     plan = fixture_plan("api")
-    plan["project_name"] = 'Rx 💊 {{ 6*7 }} "check" $(rm -rf /)'
+    plan["project_name"] = 'Rx 💊 {{ 6*7 }} "check" $(rm -rf /) </title><i>'  # the docs pages escape it
     plan["brief"]["problem"] = "Problem: " + HOSTILE
     plan["brief"]["target_users"] = ["Pharmacists | " + HOSTILE[:60]]
     plan["brief"]["hypotheses"][0]["belief"] = "We believe " + HOSTILE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
 from typing import Any
 
 import pytest
@@ -20,6 +22,9 @@ VALUES = {
     "date": ("2024-01-02", "2024-02-03"),
     "datetime": ("2024-01-02T03:04:05", "2024-02-03T04:05:06"),
 }
+
+#: The address of every script and stylesheet a page loads.
+ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
 def payload(resource: Resource, variant: int = 0) -> dict[str, Any]:
@@ -46,6 +51,24 @@ def test_health_and_docs(client: TestClient) -> None:
         assert set(spec["paths"][f"/{r.plural}/{{id}}"]) == {"get", "put", "delete"}
         properties = spec["components"]["schemas"][r.title]["properties"]
         assert set(properties) == {"id"} | {f["name"] for f in r.fields}
+
+
+@pytest.mark.parametrize(("page", "kind"), [("/docs", "Swagger UI"), ("/redoc", "ReDoc")])
+def test_docs_work_without_internet(client: TestClient, page: str, kind: str) -> None:
+    """The docs pages load their scripts and styles from this server, never a CDN, and the server has them."""
+    response = client.get(page)
+    assert response.status_code == 200
+    html = response.text
+    assert f"<title>{escape(CONFIG['project_name'])} - {kind}</title>" in html
+    assets = ASSET.findall(html)
+    assert any(a.endswith(".js") for a in assets), assets
+    remote = [a for a in assets if not a.startswith("/") or a.startswith("//")]
+    assert not remote, f"{page} loads {remote} from the internet"
+    assert "fonts.googleapis" not in html
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and served.content, asset
+    assert client.get("/docs/oauth2-redirect").status_code == 200
 
 
 def test_samples_are_served(client: TestClient, resource: Resource, events) -> None:

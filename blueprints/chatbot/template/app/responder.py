@@ -115,7 +115,7 @@ def system_prompt(data: dict[str, Any]) -> str:
 
 
 def model_reply(history: list[dict[str, str]], data: dict[str, Any]) -> str:
-    """One chat completion from the configured model (CHAT_MODEL, default gpt-4o-mini); raises on any failure."""
+    """One chat completion from the configured model (CHAT_MODEL, default gpt-5-mini); raises on any failure."""
     from openai import OpenAI  # imported only when a model is configured
 
     client = OpenAI(
@@ -127,7 +127,7 @@ def model_reply(history: list[dict[str, str]], data: dict[str, Any]) -> str:
     messages = [{"role": "system", "content": system_prompt(data)}]
     messages += [{"role": m["role"], "content": m["content"]} for m in history[-HISTORY:]]
     response = client.chat.completions.create(
-        model=os.environ.get("CHAT_MODEL") or "gpt-4o-mini",
+        model=os.environ.get("CHAT_MODEL") or "gpt-5-mini",
         messages=messages,  # type: ignore[arg-type]
     )
     text = (response.choices[0].message.content or "").strip()

@@ -1,0 +1,227 @@
+"""Request latency of the generated API prototype with analytics on (jsonl sink) versus off (ANALYTICS_SINKS=none).
+
+The prototype is rendered from tests/fixtures/plan_api.json with `scaffolder.pipeline.write`, then started twice
+with `python -m app` on free 127.0.0.1 ports: analytics on (events to a temporary jsonl file) and off. Each round
+starts both fresh, sends a warm-up, then a fixed mix of list / get / create calls, each request to both servers
+back to back (alternating which goes first) over one keep-alive connection per server (http.client), timing each
+with `time.perf_counter`. Pairing the requests cancels most noise from other work on the machine. Every loop is
+bounded in count and in time.
+
+Target (from the issue): median per-request latency with analytics on at most 1.05x of off.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import FIXTURES, Report, clean_env, parser, scratch, use_scaffolder_in_process
+
+TARGET_RATIO = 1.05
+HOST = "127.0.0.1"
+WARMUP_REQUESTS = 200
+START_TIMEOUT_S = 30.0
+RUN_TIMEOUT_S = 60.0  # per run of requests: a stuck server fails the benchmark instead of hanging it
+HEADERS = {"Content-Type": "application/json", "X-Session-Id": "bench-session", "X-Participant-Id": "bench"}
+
+
+def render_prototype(dest: Path) -> dict[str, Any]:
+    """Write the API prototype for the fixture plan; returns its first resource (name, plural, fields, samples)."""
+    use_scaffolder_in_process()
+    from scaffolder.catalog import Catalog
+    from scaffolder.pipeline import write
+    from scaffolder.plan import Plan
+
+    plan = Plan.model_validate_json((FIXTURES / "plan_api.json").read_text(encoding="utf-8"))
+    write(plan, Catalog(), dest)
+    return plan.answers["resources"][0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_app(repo: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """`python -m app` in the generated repo; returns once /health answers (or raises after START_TIMEOUT_S)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app"],
+        cwd=repo,
+        env={**env, "HOST": HOST, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,  # uvicorn's access log: same cost on and off, not worth a pipe
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the prototype exited {proc.returncode}: {proc.stderr.read().decode()[-1500:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    stop_app(proc)
+    raise RuntimeError(f"the prototype did not answer /health within {START_TIMEOUT_S:g} s")
+
+
+def stop_app(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def request_mix(resource: dict[str, Any], count: int) -> list[tuple[str, str, bytes | None]]:
+    """A fixed, repeatable mix: 40% list (filtered, so the reply stays small), 40% get, 20% create."""
+    plural = resource["plural"]
+    samples = resource["samples"]
+    field, value = next(iter(samples[0].items()))
+    list_path = f"/{plural}?{field}={value}".replace(" ", "%20")
+    body = json.dumps({**samples[-1], field: f"bench-{value}"}).encode()  # created rows do not match the filter
+    mix: list[tuple[str, str, bytes | None]] = []
+    for i in range(count):
+        slot = i % 5
+        if slot in (0, 2):
+            mix.append(("GET", list_path, None))
+        elif slot in (1, 3):
+            mix.append(("GET", f"/{plural}/{1 + i % len(samples)}", None))
+        else:
+            mix.append(("POST", f"/{plural}", body))
+    return mix
+
+
+def drive(ports: dict[str, int], mix: list[tuple[str, str, bytes | None]], warmup: int) -> dict[str, list[float]]:
+    """Send the warm-up then the mix to every server (one keep-alive connection each), request by request,
+    alternating which server goes first; per-request seconds of the mix, by server."""
+    conns = {mode: http.client.HTTPConnection(HOST, port, timeout=10) for mode, port in ports.items()}
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    times: dict[str, list[float]] = {mode: [] for mode in ports}
+    names = list(ports)
+    try:
+        for i, (method, path, body) in enumerate([*mix[:warmup], *mix]):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"a run took longer than {RUN_TIMEOUT_S:g} s")
+            for mode in names if i % 2 == 0 else reversed(names):
+                conn = conns[mode]
+                start = time.perf_counter()
+                conn.request(method, path, body=body, headers=HEADERS)
+                response = conn.getresponse()
+                response.read()
+                elapsed = time.perf_counter() - start
+                if response.status >= 400:
+                    raise RuntimeError(f"{method} {path} answered {response.status} ({mode})")
+                if i >= warmup:
+                    times[mode].append(elapsed)
+    finally:
+        for conn in conns.values():
+            conn.close()
+    return times
+
+
+def time_track(repo: Path, path: Path, env: dict[str, str], calls: int = 2000) -> float:
+    """Microseconds per `analytics.track` call with the jsonl sink, in the generated repo (context for the ratio)."""
+    code = (
+        "import time, analytics\n"
+        f"n = {calls}\n"
+        "start = time.perf_counter()\n"
+        "for i in range(n):\n"
+        "    analytics.track('resource_viewed', session_id='s', distinct_id='d', resource='r', record_id=i)\n"
+        "print((time.perf_counter() - start) / n * 1e6)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=repo,
+        env={**env, "ANALYTICS_PATH": str(path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return float(proc.stdout.strip())
+
+
+def main() -> int:
+    p = parser(__doc__.splitlines()[0], repeat=3)
+    p.add_argument("--requests", type=int, default=2000, help="timed requests per run (default 2000)")
+    args = p.parse_args()
+    report = Report("bench_api_latency", "generated API prototype: analytics on (jsonl) versus off")
+    on: list[float] = []
+    off: list[float] = []
+    per_round: list[float] = []
+    events_written = 0
+    with scratch("api") as tmp:
+        repo = Path(tmp) / "prototype"
+        resource = render_prototype(repo)
+        mix = request_mix(resource, args.requests)
+        events = Path(tmp) / "events.jsonl"
+        base = clean_env()
+        modes = {"on": {**base, "ANALYTICS_PATH": str(events)}, "off": {**base, "ANALYTICS_SINKS": "none"}}
+        # Warm the bytecode caches of the generated app once, untimed.
+        proc, port = start_app(repo, modes["off"])
+        try:
+            drive({"off": port}, mix[:50], warmup=0)
+        finally:
+            stop_app(proc)
+        for _ in range(args.repeat):
+            # Both servers run at once and each request goes to both, back to back, in alternating order: a paired
+            # design, so that load from elsewhere on the machine hits the two modes alike.
+            procs: list[subprocess.Popen[bytes]] = []
+            try:
+                ports: dict[str, int] = {}
+                for mode, env in modes.items():
+                    proc, ports[mode] = start_app(repo, env)
+                    procs.append(proc)
+                times = drive(ports, mix, WARMUP_REQUESTS)
+            finally:
+                for proc in procs:
+                    stop_app(proc)
+            on.extend(times["on"])
+            off.extend(times["off"])
+            per_round.append(statistics.median(times["on"]) / statistics.median(times["off"]))
+        track_us = time_track(repo, events.with_name("track.jsonl"), base)
+        if events.exists():
+            with events.open("rb") as handle:
+                events_written = sum(1 for _ in handle)
+    expected = args.repeat * (len(mix) + WARMUP_REQUESTS)  # every request records one event
+    if events_written < expected:
+        report.notes.append(f"only {events_written} events were written for {expected} requests with analytics on")
+    ms_on = report.add("per-request latency, analytics on (jsonl)", [t * 1000 for t in on], unit="ms")
+    ms_off = report.add("per-request latency, analytics off (none)", [t * 1000 for t in off], unit="ms")
+    ratio = ms_on["median"] / ms_off["median"]
+    report.target("latency on / off (medians)", ratio, TARGET_RATIO, "x")
+    report.notes.append(f"one analytics.track call with the jsonl sink costs {track_us:.0f} µs in-process")
+    report.extra.update(
+        {
+            "track_us_per_call": track_us,
+            "ratio_p90": ms_on["p90"] / ms_off["p90"],
+            "ratio_per_round": per_round,
+            "events_written": events_written,
+            "requests_per_run": len(mix),
+            "rounds": args.repeat,
+            "mix": "40% GET list (filtered), 40% GET one, 20% POST create",
+        }
+    )
+    report.notes.append(
+        f"p90 ratio {ms_on['p90'] / ms_off['p90']:.3f}x; per-round median ratios "
+        + ", ".join(f"{r:.3f}" for r in per_round)
+        + f"; {events_written} events written with analytics on"
+    )
+    return report.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
