@@ -155,7 +155,7 @@ def time_track(repo: Path, path: Path, env: dict[str, str], calls: int = 2000) -
 
 
 def main() -> int:
-    p = parser(__doc__.splitlines()[0], repeat=3)
+    p = parser(__doc__.splitlines()[0], repeat=8)  # latency medians are noisy on 2 cores: 8 paired rounds
     p.add_argument("--requests", type=int, default=2000, help="timed requests per run (default 2000)")
     args = p.parse_args()
     report = Report("bench_api_latency", "generated API prototype: analytics on (jsonl) versus off")

@@ -1,3 +1,4 @@
 from scaffolder.cli import main
 
-main()
+if __name__ == "__main__":  # also imported, not run, by batch's worker processes
+    main()

@@ -7,14 +7,20 @@ by `--jobs` overlaps the waits; each statement is then rendered atomically like 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scaffolder.catalog import Catalog
 from scaffolder.errors import BadInput, ScaffoldError
 from scaffolder.pipeline import Notify, Request, Result, run
+
+if TYPE_CHECKING:
+    from scaffolder.plan import Plan
 
 
 @dataclass
@@ -107,38 +113,81 @@ class _Names:
         return self.parent / name
 
 
+def _render_job(plan_data: dict[str, Any], blueprint_dirs: tuple[str, ...], out: str) -> str:
+    """In a worker process: render and commit one plan that the parent already planned and validated."""
+    from scaffolder.catalog import Catalog
+    from scaffolder.pipeline import write
+    from scaffolder.plan import Plan
+
+    return write(Plan.model_validate(plan_data), Catalog(tuple(Path(d) for d in blueprint_dirs)), Path(out))
+
+
+def _ready() -> None:
+    """Starts a worker early, so that it forks while the planners are still waiting on the LLM."""
+
+
+class _Renderer:
+    """Renders on every core: a forkserver process pool (its server preloads Copier and GitPython once) when the
+    batch is big enough to pay for starting it, else in the calling thread. Rendering is CPU-bound, so threads
+    alone would take turns."""
+
+    PRELOAD = ("scaffolder.pipeline", "scaffolder.render", "scaffolder.repo", "scaffolder.plan", "copier", "git")
+
+    def __init__(self, entries: int, blueprint_dirs: tuple[Path, ...]) -> None:
+        self.blueprint_dirs = blueprint_dirs
+        self.pool: ProcessPoolExecutor | None = None
+        # One more worker than cores: part of each render is waiting on git subprocesses.
+        workers = min((os.cpu_count() or 1) + 1, entries)
+        if workers > 1 and entries >= 3:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(self.PRELOAD))
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            for _ in range(workers):
+                self.pool.submit(_ready)
+
+    def write(self, plan: Plan, out: Path) -> str:
+        if self.pool is None:
+            from scaffolder.pipeline import write
+
+            return write(plan, Catalog(self.blueprint_dirs), out)
+        dirs = tuple(str(d) for d in self.blueprint_dirs)
+        return self.pool.submit(_render_job, plan.model_dump(mode="json"), dirs, str(out)).result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_batch(file: Path, parent: Path, template: Request, *, jobs: int, notify: Notify) -> list[Outcome]:
-    """Scaffold every entry of `file` under `parent`, `jobs` at a time; outcomes are in file order."""
+    """Scaffold every entry of `file` under `parent`: plans `jobs` at a time, renders on every core.
+
+    Outcomes are in file order."""
     entries = read_entries(file)
     parent = parent.absolute()
     names = _Names(parent)
+    renderer = _Renderer(len(entries), template.blueprint_dirs)
+    catalog = Catalog(template.blueprint_dirs)  # one for all entries: its parsed questions and schemas are reused
 
     def one(entry: Entry) -> Outcome:
         outcome = Outcome(entry.index, entry.statement)
         try:
             request = replace(template, statement=entry.statement, blueprint=entry.blueprint, dry_run=True)
-            planned = run(request, lambda m: notify(f"line {entry.index}: {m}"), quiet_offline=True)
+            planned = run(request, lambda m: notify(f"line {entry.index}: {m}"), quiet_offline=True, catalog=catalog)
             out = names.claim(entry.out or planned.plan.slug, explicit=entry.out is not None)
-            outcome.result = run_planned(planned, template, out, notify)
+            commit = renderer.write(planned.plan, out)
+            outcome.result = Result(plan=planned.plan, out=out, commit=commit, warnings=planned.warnings)
+            if template.verify:
+                from scaffolder.verify import verify
+
+                outcome.result.verified = verify(out, lambda m: notify(f"line {entry.index}: {m}"))
         except ScaffoldError as error:
             outcome.error, outcome.exit_code = error.message, int(error.exit_status)
         except Exception as error:  # noqa: BLE001 - one statement must not stop the others
             outcome.error, outcome.exit_code = f"unexpected {type(error).__name__}: {error}", 1
         return outcome
 
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="scaffold-batch") as pool:
-        return list(pool.map(one, entries))
-
-
-def run_planned(planned: Result, template: Request, out: Path, notify: Notify) -> Result:
-    """Write a plan that was made by a dry run, then verify it when asked."""
-    from scaffolder.catalog import Catalog
-    from scaffolder.pipeline import write
-
-    commit = write(planned.plan, Catalog(template.blueprint_dirs), out)
-    result = Result(plan=planned.plan, out=out, commit=commit, warnings=planned.warnings)
-    if template.verify:
-        from scaffolder.verify import verify
-
-        result.verified = verify(out, notify)
-    return result
+    try:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="scaffold-batch") as pool:
+            return list(pool.map(one, entries))
+    finally:
+        renderer.close()

@@ -136,18 +136,27 @@ class Blueprint:
             problems.append(f"{where}: {_short(error.message)}")
         return problems or self._copier_validator_problems(answers)
 
-    def _copier_validator_problems(self, answers: dict[str, Any]) -> list[str]:
-        """Run the template's own `validator` expressions, as Copier will, with the answers as plain data."""
+    @cached_property
+    def _validators(self) -> dict[str, Any]:
+        """The template's own `validator` expressions, compiled once, as Copier will run them."""
         from jinja2.sandbox import SandboxedEnvironment
 
         env = SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+        return {
+            name: env.from_string(str(q["validator"]))
+            for name, q in self.questions.items()
+            if name not in RESERVED_ANSWERS and q.get("validator")
+        }
+
+    def _copier_validator_problems(self, answers: dict[str, Any]) -> list[str]:
+        """Run the template's validators with the answers as plain data (never as template source)."""
         context = {n: q.get("default") for n, q in self.questions.items()} | answers
         problems = []
-        for name, q in self.questions.items():
-            if name in RESERVED_ANSWERS or name not in answers or not q.get("validator"):
+        for name, template in self._validators.items():
+            if name not in answers:
                 continue
             try:
-                message = env.from_string(str(q["validator"])).render(**context).strip()
+                message = template.render(**context).strip()
             except Exception as error:  # noqa: BLE001 - a validator that cannot run on this answer rejects it
                 message = f"cannot be checked ({type(error).__name__}: {error})"
             if message:

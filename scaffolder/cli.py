@@ -456,4 +456,8 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _interrupt)
-    app(prog_name="scaffold")
+    try:
+        app(prog_name="scaffold")
+    except KeyboardInterrupt:  # arrived outside a command's own error handling (e.g. while parsing)
+        typer.echo("scaffold: error: interrupted; nothing was written", err=True)
+        sys.exit(ExitStatus.INTERRUPTED)

@@ -220,14 +220,14 @@ def write(plan: Plan, catalog: Catalog, out: Path) -> str:
     return write_atomically(out, layers, files, message)
 
 
-def run(request: Request, notify: Notify, *, quiet_offline: bool = False) -> Result:
+def run(request: Request, notify: Notify, *, quiet_offline: bool = False, catalog: Catalog | None = None) -> Result:
     """Plan, and unless this is a dry run, render, commit and (with --verify) test one prototype."""
     from scaffolder.catalog import Catalog
     from scaffolder.render import check_target
 
     if request.out is not None:
         check_target(request.out)  # refuse early: before spending an LLM call
-    catalog = Catalog(request.blueprint_dirs)
+    catalog = catalog or Catalog(request.blueprint_dirs)
     plan = make_plan(request, catalog, notify, quiet_offline=quiet_offline)
     assert plan.provenance is not None
     plan.provenance.scaffold_version = __version__

@@ -49,6 +49,12 @@ def describe_result(result: Result) -> None:
         )
 
 
+def _shown(path: Any) -> str:
+    """A path relative to the current folder when it is below it, else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def describe_batch(outcomes: list[Any]) -> None:
     """One table row per statement."""
     from rich.markup import escape
@@ -59,7 +65,7 @@ def describe_batch(outcomes: list[Any]) -> None:
         table.add_column(column)
     for outcome in outcomes:
         status = "[green]ok[/]" if outcome.ok else "[red]failed[/]"
-        detail = outcome.result.out if outcome.ok else outcome.error
+        detail = _shown(outcome.result.out) if outcome.ok else outcome.error
         blueprint = outcome.result.plan.blueprint if outcome.ok else "-"
         planner = outcome.result.planner if outcome.ok else "-"
         table.add_row(str(outcome.index), status, blueprint, planner, escape(str(detail)))

@@ -219,29 +219,17 @@ def test_template_syntax_in_answers_is_never_evaluated(blueprint: str, tmp_path:
     assert payload in git.Repo(out).head.commit.message  # the statement, in the commit message
 
 
-# Valid plans whose generated suites fail today: blueprint bugs found by the tests above, reported to their owners.
+# Edge cases found by the tests above.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="streamlit blueprint: the generated test navigates by screen title (AppTest radio.set_value matches the "
-    "formatted label), so two screens with the same title, which the answer schema allows, break the suite",
-)
-def test_streamlit_screens_with_the_same_title(tmp_path: Path) -> None:
+def test_streamlit_screens_need_distinct_titles(tmp_path: Path) -> None:
     data = fixture_plan("streamlit")
     for screen in data["answers"]["screens"]:
         screen["title"] = "Renewals"
-    out = render_and_check(data, tmp_path)
-    assert out is not None and len(data["answers"]["screens"]) > 1
-    run = run_generated_tests(out)
-    assert run.returncode == 0, run.stdout[-3000:]
+    with pytest.raises(PlanInvalid, match="screen titles must differ"):
+        parse_plan(data, Catalog(), source="hostile")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chatbot blueprint: an answer starting with a newline is shown stripped by st.markdown, but the "
-    "generated test compares it with the unstripped answer",
-)
 def test_chatbot_answer_with_leading_newline(tmp_path: Path) -> None:
     data = fixture_plan("chatbot")
     data["answers"]["intents"][0]["answer"] = "\r\n" + data["answers"]["intents"][0]["answer"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sqlite3
 import sys
@@ -208,3 +209,40 @@ def test_appends_from_many_threads_are_whole_lines(events) -> None:
 
 def test_new_session_ids_differ() -> None:
     assert analytics.new_session_id() != analytics.new_session_id()
+
+
+def test_a_removed_or_replaced_store_is_recreated(events) -> None:
+    analytics.track("a")
+    events.clear()  # removed between two events, e.g. by a test or a log rotation
+    analytics.track("b")
+    assert events.names() == ["b"]
+    events.path.rename(events.path.with_suffix(".old"))  # rotated: the next event starts a new file
+    analytics.track("c")
+    assert events.names() == ["c"]
+
+
+def test_switching_the_path_between_calls_switches_the_store(events, tmp_path, monkeypatch) -> None:
+    analytics.track("a")
+    other = tmp_path / "elsewhere" / "events.jsonl"
+    monkeypatch.setenv("ANALYTICS_PATH", str(other))
+    analytics.track("b")
+    monkeypatch.setenv("ANALYTICS_PATH", str(events.path))
+    analytics.track("c")
+    assert events.names() == ["a", "c"]
+    assert [e["event"] for e in analytics.read_events(other)] == ["b"]
+
+
+def test_properties_are_stored_as_json_reads_them_back(events) -> None:
+    event = analytics.track("a", when=datetime.date(2024, 5, 1), tags=("x", 1), nested={"k": [1]}, ok=None)
+    assert event["properties"] == {"when": "2024-05-01", "tags": ["x", 1], "nested": {"k": [1]}, "ok": None}
+    assert events.all() == [event]
+
+
+def test_sqlite_store_removed_between_calls_is_recreated(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "events.db"
+    monkeypatch.setenv("ANALYTICS_SINKS", "sqlite")
+    monkeypatch.setenv("ANALYTICS_PATH", str(path))
+    analytics.track("a")
+    path.unlink()
+    second = analytics.track("b")
+    assert analytics.read_events(path) == [second]

@@ -47,10 +47,10 @@ def rate(at: AppTest, index: int, value: int) -> None:
 
 def test_a_whole_conversation_records_its_events(events) -> None:
     at = start("p-007")
-    assert at.chat_message[0].markdown[0].value == DATA["greeting"]
+    assert at.chat_message[0].markdown[0].value == DATA["greeting"].strip()
     intent = DATA["intents"][0]
-    assert send(at, intent["examples"][0]) == intent["answer"]
-    assert send(at, NONSENSE) == DATA["fallback"]
+    assert send(at, intent["examples"][0]) == intent["answer"].strip()
+    assert send(at, NONSENSE) == DATA["fallback"].strip()
     rate(at, 0, 1)
     rate(at, 1, 0)
     at.button(key="resolved").click().run()
@@ -116,7 +116,7 @@ def test_a_failing_model_falls_back_to_the_intents(events, monkeypatch: pytest.M
     monkeypatch.setattr(responder, "model_reply", broken)
     at = start()
     intent = DATA["intents"][0]
-    assert send(at, intent["examples"][0]) == intent["answer"]
+    assert send(at, intent["examples"][0]) == intent["answer"].strip()
     assert any("could not be reached" in c.value for c in at.caption)
     assert events.named("intent_matched")[0]["properties"]["responder"] == "intents"
 
