@@ -183,7 +183,12 @@ def test_render_failure_exits_1_and_leaves_nothing(cli, tmp_path):
 def test_commit_works_without_any_git_identity(cli, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": str(home / "none"), "XDG_CONFIG_HOME": str(home)}
+    env = {
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(home / "none"),
+        "XDG_CONFIG_HOME": str(home),
+    }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # GitPython spawns git, which reads the real process environment
     try:

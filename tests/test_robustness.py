@@ -203,6 +203,8 @@ def test_template_syntax_in_answers_is_never_evaluated(blueprint: str, tmp_path:
     """`{{ 12345*3 }}` in every text field appears literally in the data files; its value 37035 appears nowhere."""
     payload = "{{ 12345*3 }} {% if true %}EVALUATED{% endif %} {{ x.y }}"  # short enough for every field
     data = with_texts(fixture_plan(blueprint), [payload])
+    for number, screen in enumerate(data["answers"].get("screens", [])):
+        screen["title"] += f" {number}"  # screen titles must differ
     plan = parse_plan(data, Catalog(), source="test")
     out = tmp_path / "out"
     write(plan, Catalog(), out)
