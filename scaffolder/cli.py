@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -33,15 +32,16 @@ class _DefaultGroup(TyperGroup):
 
     default_command = "new"
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # The default command's help is the tool's help: that is what most people run.
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # The default command's help is the tool's help: that is what most people run. (Typer brings its own
+        # Click, vendored in recent versions, so the context class is taken from `ctx` rather than imported.)
         command = self.commands[self.default_command]
-        command.format_help(click.Context(command, info_name=ctx.info_name), formatter)
+        command.format_help(type(ctx)(command, info_name=ctx.info_name), formatter)
 
 
 app = typer.Typer(
@@ -430,7 +430,7 @@ class _ErrorBoundary:
         return None
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
-        if exc is None or isinstance(exc, typer.Exit | click.exceptions.Exit | SystemExit):
+        if exc is None or isinstance(exc, typer.Exit | SystemExit):
             return False
         if self.ui.debug:
             import traceback
