@@ -175,6 +175,11 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _a(noun: str) -> str:
+    """The noun with its indefinite article (by spelling: good enough for generated prose)."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _human(name: str) -> str:
     """An identifier read back as words: `payment_link` -> `payment link`."""
     return name.replace("_", " ")
@@ -1156,7 +1161,7 @@ def _brief(r: Reading, blueprint: str, users: str, answers: dict[str, Any], extr
         indicators = [
             _ind(
                 f"{last['name']}_created"[:40],
-                f"Sessions that create a {_human(last['name'])} after viewing a {_human(first['name'])}",
+                f"Sessions that create {_a(_human(last['name']))} after viewing {_a(_human(first['name']))}",
                 "conversion",
                 "resource_created",
                 0.5,
@@ -1249,7 +1254,7 @@ def _brief(r: Reading, blueprint: str, users: str, answers: dict[str, Any], extr
             ),
             Hypothesis(
                 belief=_cut(
-                    f"We believe {u} will act on a {_human(answers['entity'])} within 90 seconds, "
+                    f"We believe {u} will act on {_a(_human(answers['entity']))} within 90 seconds, "
                     "because the detail screen puts the action next to the numbers.",
                     400,
                 ),
