@@ -137,15 +137,23 @@ class _Renderer:
         self.blueprint_dirs = blueprint_dirs
         self.pool: ProcessPoolExecutor | None = None
         # One more worker than cores: part of each render is waiting on git subprocesses.
-        workers = min((os.cpu_count() or 1) + 1, entries)
-        if workers > 1 and entries >= 3:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(list(self.PRELOAD))
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-            for _ in range(workers):
-                self.pool.submit(_ready)
+        self.workers = min((os.cpu_count() or 1) + 1, entries)
+        self.starting: threading.Thread | None = None
+        if self.workers > 1 and entries >= 3:
+            # Starting a worker waits for the server's preload: do it beside the planners, not before them.
+            self.starting = threading.Thread(target=self._start, name="scaffold-render-pool", daemon=True)
+            self.starting.start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(self.PRELOAD))
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        for _ in range(self.workers):
+            self.pool.submit(_ready)
 
     def write(self, plan: Plan, out: Path) -> str:
+        if self.starting is not None:
+            self.starting.join()
         if self.pool is None:
             from scaffolder.pipeline import write
 
@@ -154,6 +162,8 @@ class _Renderer:
         return self.pool.submit(_render_job, plan.model_dump(mode="json"), dirs, str(out)).result()
 
     def close(self) -> None:
+        if self.starting is not None:
+            self.starting.join()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
