@@ -229,21 +229,13 @@ def batch(
         from scaffolder.batch import run_batch
 
         template = build_request(
-            statement=None,
-            file=None,
-            out=None,
-            blueprint=None,
-            blueprint_dirs=blueprints_dir or [],
-            plan_file=None,
+            environ=os.environ,
+            blueprint_dirs=blueprints_dir,
             offline=offline,
             model=model,
-            timeout=None,
-            retries=None,
             no_fallback=no_fallback,
             verify=verify,
-            dry_run=False,
             spinner=False,
-            environ=os.environ,
             needs_statement=False,
         )
         if template.llm is None:
@@ -323,21 +315,21 @@ def llm_settings(
 
 def build_request(
     *,
-    statement: str | None,
-    file: Path | None,
-    out: Path | None,
-    blueprint: str | None,
-    blueprint_dirs: list[Path],
-    plan_file: Path | None,
-    offline: bool,
-    model: str | None,
-    timeout: float | None,
-    retries: int | None,
-    no_fallback: bool,
-    verify: bool,
-    dry_run: bool,
-    spinner: bool,
     environ: Any,
+    statement: str | None = None,
+    file: Path | None = None,
+    out: Path | None = None,
+    blueprint: str | None = None,
+    blueprint_dirs: list[Path] | None = None,
+    plan_file: Path | None = None,
+    offline: bool = False,
+    model: str | None = None,
+    timeout: float | None = None,
+    retries: int | None = None,
+    no_fallback: bool = False,
+    verify: bool = False,
+    dry_run: bool = False,
+    spinner: bool = True,
     needs_statement: bool = True,
 ) -> Request:
     """Turn flags and environment into one Request; the only place that reads them."""
@@ -367,7 +359,7 @@ def build_request(
         plan_file=plan_file,
         dry_run=dry_run,
         verify=verify,
-        blueprint_dirs=_blueprint_dirs(blueprint_dirs, environ),
+        blueprint_dirs=_blueprint_dirs(blueprint_dirs or [], environ),
         cwd=Path.cwd(),
     )
 
