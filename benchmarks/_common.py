@@ -47,14 +47,12 @@ def use_scaffolder_in_process() -> None:
         sys.path.append(str(REPO))
 
 
-def import_fake_openai() -> Any:
-    """The tests' fake OpenAI server module (tests/openai_server.py), reused as is."""
+def import_test_helper(name: str) -> Any:
+    """A helper module of the test suite (tests/openai_server.py, tests/prototype_server.py), reused as is."""
     tests_dir = str(REPO / "tests")
     if tests_dir not in sys.path:
         sys.path.append(tests_dir)
-    import openai_server
-
-    return openai_server
+    return importlib.import_module(name)
 
 
 def _bin(name: str) -> str | None:

@@ -12,9 +12,9 @@ Target (from the issue): median per-request latency with analytics on at most 1.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import FIXTURES, Report, clean_env, parser, scratch, use_scaffolder_in_process
+from _common import FIXTURES, Report, clean_env, import_test_helper, parser, scratch, use_scaffolder_in_process
 
 TARGET_RATIO = 1.05
 HOST = "127.0.0.1"
@@ -42,47 +42,6 @@ def render_prototype(dest: Path) -> dict[str, Any]:
     plan = Plan.model_validate_json((FIXTURES / "plan_api.json").read_text(encoding="utf-8"))
     write(plan, Catalog(), dest)
     return plan.answers["resources"][0]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_app(repo: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """`python -m app` in the generated repo; returns once /health answers (or raises after START_TIMEOUT_S)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app"],
-        cwd=repo,
-        env={**env, "HOST": HOST, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,  # uvicorn's access log: same cost on and off, not worth a pipe
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the prototype exited {proc.returncode}: {proc.stderr.read().decode()[-1500:]}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    stop_app(proc)
-    raise RuntimeError(f"the prototype did not answer /health within {START_TIMEOUT_S:g} s")
-
-
-def stop_app(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def request_mix(resource: dict[str, Any], count: int) -> list[tuple[str, str, bytes | None]]:
@@ -170,25 +129,19 @@ def main() -> int:
         events = Path(tmp) / "events.jsonl"
         base = clean_env()
         modes = {"on": {**base, "ANALYTICS_PATH": str(events)}, "off": {**base, "ANALYTICS_SINKS": "none"}}
+        servers = import_test_helper("prototype_server")
         # Warm the bytecode caches of the generated app once, untimed.
-        proc, port = start_app(repo, modes["off"])
-        try:
-            drive({"off": port}, mix[:50], warmup=0)
-        finally:
-            stop_app(proc)
+        with servers.running_prototype(repo, modes["off"], timeout=START_TIMEOUT_S) as warm:
+            drive({"off": warm.port}, mix[:50], warmup=0)
         for _ in range(args.repeat):
             # Both servers run at once and each request goes to both, back to back, in alternating order: a paired
             # design, so that load from elsewhere on the machine hits the two modes alike.
-            procs: list[subprocess.Popen[bytes]] = []
-            try:
-                ports: dict[str, int] = {}
-                for mode, env in modes.items():
-                    proc, ports[mode] = start_app(repo, env)
-                    procs.append(proc)
+            with contextlib.ExitStack() as running:
+                ports = {
+                    mode: running.enter_context(servers.running_prototype(repo, env, timeout=START_TIMEOUT_S)).port
+                    for mode, env in modes.items()
+                }
                 times = drive(ports, mix, WARMUP_REQUESTS)
-            finally:
-                for proc in procs:
-                    stop_app(proc)
             on.extend(times["on"])
             off.extend(times["off"])
             per_round.append(statistics.median(times["on"]) / statistics.median(times["off"]))

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _common import FIXTURES, Report, clean_env, import_fake_openai, parser, run, scaffold_command, scratch
+from _common import FIXTURES, Report, clean_env, import_test_helper, parser, run, scaffold_command, scratch
 
 LATENCY_S = 1.0
 MAX_REQUESTS = 1
@@ -82,7 +82,7 @@ def check_server_concurrency(fake: Any, reply: str) -> float:
 def main() -> int:
     args = parser(__doc__.splitlines()[0], repeat=5).parse_args()
     report = Report("bench_llm", "LLM path against a fake server with 1 s latency per request")
-    fake = import_fake_openai()
+    fake = import_test_helper("openai_server")
     reply = (FIXTURES / "plan_api.json").read_text(encoding="utf-8")
 
     concurrent = check_server_concurrency(fake, reply)

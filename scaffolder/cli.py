@@ -443,11 +443,25 @@ def _interrupt(signum: int, frame: Any) -> NoReturn:
     raise KeyboardInterrupt
 
 
+def _redeliver_interrupts(unraisable: Any) -> None:
+    """An interrupt that lands inside a finalizer is printed and dropped by Python; deliver it again instead,
+    so that Ctrl-C or SIGTERM always stops the run (and cleans up) without a stray traceback. It is re-sent from
+    another thread a moment later: raised here, it would land in this hook and be dropped again."""
+    import _thread
+    import threading
+
+    if issubclass(unraisable.exc_type, KeyboardInterrupt):
+        threading.Timer(0.02, _thread.interrupt_main).start()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
     """Console entry point; SIGTERM is treated like Ctrl-C so temporary folders are cleaned up."""
     import signal
 
     signal.signal(signal.SIGTERM, _interrupt)
+    sys.unraisablehook = _redeliver_interrupts
     try:
         app(prog_name="scaffold")
     except KeyboardInterrupt:  # arrived outside a command's own error handling (e.g. while parsing)

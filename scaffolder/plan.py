@@ -91,10 +91,6 @@ class Brief(_Model):
                 raise ValueError(f"hypothesis refers to unknown indicator {h.indicator!r}; known: {ids}")
         return self
 
-    def events(self) -> set[str]:
-        """Every event any indicator needs."""
-        return {e for i in self.indicators for e in i.events()}
-
 
 class Usage(_Model):
     prompt_tokens: int = 0

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from prototype_server import free_port
+
 MODEL_REPORTED = "fake-gpt-2024-01-01"
 
 
@@ -255,7 +257,5 @@ def serve() -> Iterator[FakeOpenAI]:
 
 
 def closed_port() -> int:
-    """A local port with nothing listening on it (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A local port with nothing listening on it."""
+    return free_port()

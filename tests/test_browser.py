@@ -10,12 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, fixture_plan
+from prototype_server import running_prototype
 
 from scaffolder.catalog import Catalog
 from scaffolder.pipeline import parse_plan, write
@@ -88,12 +85,6 @@ def render(blueprint: str, out: Path) -> tuple[Path, dict]:
     return out, data
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(check: Callable[[], Any], seconds: float, what: str, proc: subprocess.Popen | None = None) -> Any:
     """Poll `check` until it returns something truthy; fail after `seconds` or when the server died."""
     deadline = time.monotonic() + seconds
@@ -107,46 +98,13 @@ def wait_for(check: Callable[[], Any], seconds: float, what: str, proc: subproce
     pytest.fail(f"timed out after {seconds}s waiting for {what}")
 
 
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def serve(repo: Path, events: Path, ready_path: str) -> Iterator[str]:
-    """Start `python -m app` in `repo` on a free port, recording into `events`; always stop it."""
-    port = free_port()
+    """Start `python -m app` in `repo`, recording into `events`; yields its base URL and always stops it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_PREFIXES)}
-    env.update(PORT=str(port), ANALYTICS_PATH=str(events), ANALYTICS_SINKS="jsonl", PYTHONDONTWRITEBYTECODE="1")
-    log = (repo.parent / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app"], cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: answers(base + ready_path), STARTUP_SECONDS, f"{base}{ready_path}", proc)
-        yield base
-    finally:
-        stop(proc)
-        log.close()
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop the server we started (and its own children: it leads its process group)."""
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            continue
+    env.update(ANALYTICS_PATH=str(events), ANALYTICS_SINKS="jsonl", PYTHONDONTWRITEBYTECODE="1")
+    with running_prototype(repo, env, ready_path, timeout=STARTUP_SECONDS) as prototype:
+        yield prototype.base
 
 
 def recorded(path: Path, name: str, **properties: Any) -> list[dict]:

@@ -263,4 +263,30 @@ def test_long_statement_is_cut_with_a_warning(cli):
 def test_json_error_is_one_object_too(cli, tmp_path):
     result = cli("", "--json")
     assert result.exit_code == 2
-    assert json.loads(result.stdout) == {"error": json.loads(result.stdout)["error"], "exit_code": 2}
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"error", "exit_code"} and payload["exit_code"] == 2
+    assert "statement is empty" in payload["error"]
+
+
+def test_an_interrupt_that_lands_in_a_finalizer_still_stops_the_run():
+    """Python prints and drops a KeyboardInterrupt raised inside __del__; scaffold delivers it again."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from scaffolder import cli\n"
+        "sys.unraisablehook = cli._redeliver_interrupts\n"
+        "class Finalized:\n"
+        "    def __del__(self):\n"
+        "        raise KeyboardInterrupt\n"
+        "try:\n"
+        "    Finalized()\n"
+        "    time.sleep(5)\n"
+        "    print('not interrupted')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False)
+    assert done.stdout.strip() == "interrupted"
+    assert "Exception ignored" not in done.stderr

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import py_compile
-import socket
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.error
 import urllib.request
@@ -18,6 +16,7 @@ from pathlib import Path
 import git
 import pytest
 from conftest import fixture_plan, run_generated_tests
+from prototype_server import running_prototype
 
 from scaffolder.catalog import Catalog, shared_kit_path
 from scaffolder.pipeline import parse_plan, write
@@ -93,12 +92,6 @@ def test_the_generated_suite_passes(repo: Path) -> None:
     assert " passed" in result.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _call(base: str, method: str, path: str, session: str, body: dict | None = None) -> int:
     headers = {"X-Session-Id": session, "X-Participant-Id": "pharmacy-7", "Content-Type": "application/json"}
     data = json.dumps(body).encode() if body is not None else None
@@ -112,24 +105,12 @@ def _call(base: str, method: str, path: str, session: str, body: dict | None = N
 
 def test_the_running_service_records_events_that_metrics_counts(repo: Path, tmp_path: Path) -> None:
     store = tmp_path / "events.jsonl"
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANALYTICS_", "POSTHOG_", "OTEL_"))}
-    env.update(PORT=str(port), ANALYTICS_PATH=str(store), PYTHONDONTWRITEBYTECODE="1")
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app"], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, server.stdout.read().decode(errors="replace") if server.stdout else ""
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as response:
-                    assert json.loads(response.read()) == {"status": "ok"}
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the API did not start within 30 s"
-                time.sleep(0.2)
+    env.update(ANALYTICS_PATH=str(store), PYTHONDONTWRITEBYTECODE="1")
+    with running_prototype(repo, env, "/health", timeout=30) as prototype:
+        base = prototype.base
+        with urllib.request.urlopen(base + "/health", timeout=5) as response:
+            assert json.loads(response.read()) == {"status": "ok"}
         approval = {
             "prescription_number": "RX-2024-00019",
             "approved": True,
@@ -150,15 +131,6 @@ def test_the_running_service_records_events_that_metrics_counts(repo: Path, tmp_
             _call(base, "GET", "/static/swagger-ui-bundle.js", "s4"),  # served locally: /docs works offline
         ]
         assert statuses == [200, 200, 200, 200, 201, 422, 404, 200, 200]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        if server.stdout:
-            server.stdout.close()
 
     events = [json.loads(line) for line in store.read_text(encoding="utf-8").splitlines()]
     assert [(e["event"], e["session_id"], e["properties"]["resource"]) for e in events] == [

@@ -185,7 +185,6 @@ SUBJECT_END = words("""need needs want wants ask asks keep keeps should can can'
     wishes hope hopes expect expects find finds call calls email emails text texts complain complain complains
     forget forgets manage manages depend depends spent""")
 
-MODALS = words("to can can't cannot could should would will must may might")
 
 #: Base forms of verbs the planner recognises. Ambiguous noun/verb words are in NOUNISH_VERBS too.
 VERBS = words("""accept access add adjust allow answer apply approve arrange ask assign audit book browse build buy calculate

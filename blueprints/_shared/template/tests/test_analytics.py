@@ -207,6 +207,20 @@ def test_appends_from_many_threads_are_whole_lines(events) -> None:
     assert len(events.path.read_text(encoding="utf-8").splitlines()) == 200
 
 
+def test_a_ui_session_is_opened_once_and_tags_its_events(events) -> None:
+    state: dict = {}
+    assert analytics.open_session(state, "p-" + "7" * 100) is True
+    first = state["session_id"]
+    assert analytics.open_session(state, "someone-else") is False  # a rerun keeps the session and participant
+    assert state["session_id"] == first and state["participant"] == "p-" + "7" * 62
+    analytics.track_session(state, "screen_viewed", screen="overview")
+    [event] = events.all()
+    assert (event["session_id"], event["distinct_id"]) == (first, state["participant"])
+    anonymous: dict = {}
+    analytics.open_session(anonymous, None)
+    assert anonymous["participant"] is None and anonymous["session_id"] != first
+
+
 def test_new_session_ids_differ() -> None:
     assert analytics.new_session_id() != analytics.new_session_id()
 

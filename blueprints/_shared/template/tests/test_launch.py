@@ -17,7 +17,9 @@ def test_streamlit_listens_locally_on_the_given_port() -> None:
     assert "--browser.gatherUsageStats=false" in argv
 
 
-@pytest.mark.parametrize("serve", [lambda: launch.serve_api("app.main:app"), lambda: launch.serve_streamlit(Path("x.py"))])
+@pytest.mark.parametrize(
+    "serve", [lambda: launch.serve_api("app.main:app"), lambda: launch.serve_streamlit(Path("x.py"))]
+)
 def test_a_wrong_sink_stops_the_start_with_one_line(serve, monkeypatch, capsys) -> None:
     monkeypatch.setenv("ANALYTICS_SINKS", "carrier-pigeon")
     with pytest.raises(SystemExit) as stopped:

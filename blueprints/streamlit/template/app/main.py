@@ -28,16 +28,13 @@ ss = st.session_state
 
 def track(event: str, **properties: Any) -> None:
     """Record one event for this browser session (and its participant, when the link named one)."""
-    analytics.track(event, session_id=ss.session_id, distinct_id=ss.participant, **properties)
+    analytics.track_session(ss, event, **properties)
 
 
 def start_session() -> None:
     """Once per browser session: a session id, the participant from `?participant=`, and session_started."""
-    if "session_id" in ss:
+    if not analytics.open_session(ss, st.query_params.get("participant")):
         return
-    participant = st.query_params.get("participant") or None
-    ss.participant = str(participant)[:64] if participant else None
-    ss.session_id = analytics.new_session_id()
     ss.notes = {}
     track("session_started", **({"participant": ss.participant} if ss.participant else {}))
 
