@@ -3,8 +3,9 @@
 It runs on 127.0.0.1 on an ephemeral port in a thread, so tests drive the unmodified `openai` client over a real
 socket (no patching of openai or httpx). Each POST /v1/chat/completions is recorded (headers and JSON body) and
 answered by the next scripted behaviour: a reply, an HTTP error with an OpenAI error body, a delay, or a dropped
-connection. With `reject_json_schema`, a request asking for `json_schema` output gets a 400 (as servers without
-structured output answer) without using up the script.
+connection, a reply dripped byte by byte, or a huge one. With `reject_json_schema`, a request asking for
+`json_schema` output gets a 400 (as servers without structured output answer), or the given Error (llama-cpp-python
+answers 500), without using up the script.
 
 Token counts: no real tokenizer is available offline by default (tiktoken downloads its BPE files at run time), so
 `usage` is computed with the common approximation of one token per 4 characters, rounded up: prompt_tokens covers
@@ -80,7 +81,28 @@ class Raw:
     delay: float = 0.0
 
 
-Behaviour = Reply | Error | Drop | Raw
+@dataclass
+class Drip:
+    """A 200 whose body (and, with `headers_too`, its status line and headers) comes one byte every `interval`."""
+
+    body: bytes
+    interval: float = 0.05
+    headers_too: bool = False
+    delay: float = 0.0
+
+
+@dataclass
+class Big:
+    """A 200 of `size` bytes, streamed in chunks (chunked encoding, or a declared Content-Length); the server stops
+    when the client goes away. `encoding` sets a Content-Encoding header (the bytes are not really compressed)."""
+
+    size: int
+    declare_length: bool = False
+    encoding: str | None = None
+    delay: float = 0.0
+
+
+Behaviour = Reply | Error | Drop | Raw | Drip | Big
 
 
 @dataclass
@@ -88,6 +110,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -109,7 +132,7 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.script: list[Behaviour] = []
         self.received: list[Received] = []
-        self.reject_json_schema = False
+        self.reject_json_schema: bool | Error = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
@@ -149,6 +172,8 @@ class FakeOpenAI:
 
     def _next(self, body: dict[str, Any]) -> Behaviour:
         if self.reject_json_schema and (body.get("response_format") or {}).get("type") == "json_schema":
+            if isinstance(self.reject_json_schema, Error):
+                return self.reject_json_schema
             return Error(
                 400,
                 "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
@@ -192,6 +217,12 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if isinstance(behaviour, Raw):
                 self._send_bytes(200, behaviour.body, behaviour.content_type)
                 return
+            if isinstance(behaviour, Drip):
+                self._drip(behaviour)
+                return
+            if isinstance(behaviour, Big):
+                self._big(behaviour)
+                return
             if isinstance(behaviour, Error):
                 payload = {"error": {"message": behaviour.message, "type": behaviour.type, "param": None, "code": None}}
                 self._send(behaviour.status, payload, behaviour.headers)
@@ -233,6 +264,43 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+        def _drip(self, drip: Drip) -> None:
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(drip.body)}\r\n\r\n"
+            ).encode()
+            self.close_connection = True
+            with _quiet():
+                if not drip.headers_too:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                    head = b""
+                for byte in head + drip.body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    if not server._wait(drip.interval):
+                        return
+
+        def _big(self, big: Big) -> None:
+            self.close_connection = True
+            chunk = b"a" * 65536
+            with _quiet():
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                if big.encoding:
+                    self.send_header("Content-Encoding", big.encoding)
+                if big.declare_length:
+                    self.send_header("Content-Length", str(big.size))
+                else:
+                    self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                sent = 0
+                while sent < big.size and not server._stop.is_set():
+                    piece = chunk[: big.size - sent]
+                    self.wfile.write(piece if big.declare_length else b"%x\r\n%s\r\n" % (len(piece), piece))
+                    sent += len(piece)
+                if not big.declare_length:
+                    self.wfile.write(b"0\r\n\r\n")
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

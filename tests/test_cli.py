@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import git
 import pytest
-from conftest import tree
+from conftest import fixture_plan, tree
 
 from scaffolder.catalog import Catalog
-from scaffolder.pipeline import OFFLINE_NOTE, parse_plan
+from scaffolder.pipeline import OFFLINE_NOTE
+from scaffolder.validation import parse_plan
 
 PHARMACY = "Partner pharmacies need to check whether a prescription was approved before dispensing"
 
@@ -290,3 +293,118 @@ def test_an_interrupt_that_lands_in_a_finalizer_still_stops_the_run():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False)
     assert done.stdout.strip() == "interrupted"
     assert "Exception ignored" not in done.stderr
+
+
+# --- exit codes and messages: each case exit 2, one line, the JSON error with --json, nothing left behind ---------
+
+
+def _scaffold(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SCAFFOLD_"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    return subprocess.run(
+        [sys.executable, "-m", "scaffolder", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _bad_input(result: subprocess.CompletedProcess[str] | object, message: str) -> None:
+    code = getattr(result, "returncode", getattr(result, "exit_code", None))
+    assert code == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith("scaffold: error:"), result.stderr
+    assert message in errors[0], errors[0]
+    assert json.loads(result.stdout) == {"error": errors[0].removeprefix("scaffold: error: "), "exit_code": 2}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((b"Pharmacies need caf\xe9 checks",), "not UTF-8"),
+        ((PHARMACY, "--bogus"), "No such option: --bogus"),
+        ((PHARMACY, "--variants", "9"), "--variants"),
+        ((PHARMACY, "--timeout", "nan"), "--timeout"),
+        ((PHARMACY, "--timeout", "inf"), "--timeout"),
+        ((PHARMACY, "--retries", "99"), "--retries"),
+        ((PHARMACY, "--out", "x" * 256), "longer than 255 bytes"),
+        ((PHARMACY, "--out", "."), "current folder"),
+    ],
+    ids=["utf8-arg", "unknown-flag", "variants-9", "timeout-nan", "timeout-inf", "retries-99", "long-name", "dot"],
+)
+def test_bad_input_of_every_kind_is_exit_2_with_one_line_and_json(tmp_path, args, message):
+    result = _scaffold(*args, "--json", cwd=tmp_path)
+    _bad_input(result, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_through_a_new_folder_and_back_creates_nothing_on_the_way(tmp_path):
+    taken = tmp_path / "e"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("mine")
+    _bad_input(_scaffold(PHARMACY, "--out", "e/sub/..", "--json", cwd=tmp_path), "not empty")
+    assert sorted(p.name for p in taken.iterdir()) == ["keep.txt"]
+    result = _scaffold(PHARMACY, "--out", "fresh/new/..", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["out"] == str(tmp_path / "fresh")
+    assert not (tmp_path / "fresh" / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (None, "Infinity is not a JSON number"),
+        (b" " * (4 * 1024 * 1024 + 1), "larger than 4 MB"),
+    ],
+    ids=["nested", "infinity", "huge"],
+)
+def test_unusable_plan_files_are_exit_2(cli, tmp_path, content, message):
+    plan = tmp_path / "plan.json"
+    if content is None:
+        data = fixture_plan("api")
+        data["brief"]["indicators"][0]["target"] = float("inf")
+        content = json.dumps(data).encode()
+    plan.write_bytes(content)
+    result = cli("--plan", str(plan), "--out", str(tmp_path / "out"), "--json")
+    _bad_input(result, message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]
+
+
+def test_plan_from_dev_zero_is_refused_at_once(cli, tmp_path):
+    result = cli("--plan", "/dev/zero", "--out", str(tmp_path / "out"), "--json")
+    _bad_input(result, "larger than 4 MB")
+
+
+def test_plan_file_with_a_bom_is_accepted_like_a_statement_file(cli, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(b"\xef\xbb\xbf" + json.dumps(fixture_plan("api")).encode())
+    result = cli("--plan", str(plan), "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_racer_that_fills_out_while_rendering_gets_bad_input(tmp_path):
+    from scaffolder.errors import BadInput
+    from scaffolder.render import atomic_folder
+
+    out = tmp_path / "out"
+    with pytest.raises(BadInput, match=r"not empty|filled by someone else"), atomic_folder(out) as tmp:
+        (tmp / "a.txt").write_text("ours")
+        out.mkdir()
+        (out / "theirs.txt").write_text("theirs")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in out.iterdir()] == ["theirs.txt"]
+
+
+def test_an_interrupt_after_the_repo_is_in_place_says_it_was_written(cli, tmp_path, monkeypatch):
+    """Ctrl-C while the result is printed: the repo is complete, and the message must not say nothing was written."""
+    import scaffolder.report
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scaffolder.report, "describe_result", interrupted)
+    out = tmp_path / "repo"
+    result = cli(PHARMACY, "--out", str(out))
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"scaffold: error: interrupted; written in full before the interrupt: {out}; nothing else was written"
+    )
+    assert len(list(git.Repo(out).iter_commits())) == 1

