@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from _common import FIXTURES, Report, clean_env, import_test_helper, parser, scratch, use_scaffolder_in_process
 
@@ -33,7 +34,7 @@ HEADERS = {"Content-Type": "application/json", "X-Session-Id": "bench-session", 
 
 
 def render_prototype(dest: Path) -> dict[str, Any]:
-    """Write the API prototype for the fixture plan; returns its first resource (name, plural, fields, samples)."""
+    """Write the API prototype for the fixture plan; returns its first resource (name, plural, key, samples)."""
     use_scaffolder_in_process()
     from scaffolder.catalog import Catalog
     from scaffolder.pipeline import write
@@ -45,33 +46,32 @@ def render_prototype(dest: Path) -> dict[str, Any]:
 
 
 def request_mix(resource: dict[str, Any], count: int) -> list[tuple[str, str, bytes | None]]:
-    """A fixed, repeatable mix: 40% list (filtered, so the reply stays small), 40% get, 20% create."""
-    plural = resource["plural"]
+    """A fixed, repeatable mix: 40% list (filtered by the key, so the reply stays small), 40% get one record by
+    its natural key, 20% create (each with a new key: a key is unique)."""
+    plural, key = resource["plural"], resource["key"]
     samples = resource["samples"]
-    field, value = next(iter(samples[0].items()))
-    list_path = f"/{plural}?{field}={value}".replace(" ", "%20")
-    body = json.dumps({**samples[-1], field: f"bench-{value}"}).encode()  # created rows do not match the filter
+    list_path = f"/{plural}?{urlencode({key: samples[0][key]})}"
     mix: list[tuple[str, str, bytes | None]] = []
     for i in range(count):
         slot = i % 5
         if slot in (0, 2):
             mix.append(("GET", list_path, None))
         elif slot in (1, 3):
-            mix.append(("GET", f"/{plural}/{1 + i % len(samples)}", None))
+            mix.append(("GET", f"/{plural}/{quote(str(samples[i % len(samples)][key]), safe='')}", None))
         else:
-            mix.append(("POST", f"/{plural}", body))
+            mix.append(("POST", f"/{plural}", json.dumps({**samples[-1], key: f"bench-{i}"}).encode()))
     return mix
 
 
 def drive(ports: dict[str, int], mix: list[tuple[str, str, bytes | None]], warmup: int) -> dict[str, list[float]]:
-    """Send the warm-up then the mix to every server (one keep-alive connection each), request by request,
-    alternating which server goes first; per-request seconds of the mix, by server."""
+    """Send the mix to every server (one keep-alive connection each), request by request, alternating which server
+    goes first; per-request seconds after the first `warmup` requests, by server."""
     conns = {mode: http.client.HTTPConnection(HOST, port, timeout=10) for mode, port in ports.items()}
     deadline = time.monotonic() + RUN_TIMEOUT_S
     times: dict[str, list[float]] = {mode: [] for mode in ports}
     names = list(ports)
     try:
-        for i, (method, path, body) in enumerate([*mix[:warmup], *mix]):
+        for i, (method, path, body) in enumerate(mix):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"a run took longer than {RUN_TIMEOUT_S:g} s")
             for mode in names if i % 2 == 0 else reversed(names):
@@ -125,7 +125,7 @@ def main() -> int:
     with scratch("api") as tmp:
         repo = Path(tmp) / "prototype"
         resource = render_prototype(repo)
-        mix = request_mix(resource, args.requests)
+        mix = request_mix(resource, WARMUP_REQUESTS + args.requests)
         events = Path(tmp) / "events.jsonl"
         base = clean_env()
         modes = {"on": {**base, "ANALYTICS_PATH": str(events)}, "off": {**base, "ANALYTICS_SINKS": "none"}}
@@ -149,7 +149,7 @@ def main() -> int:
         if events.exists():
             with events.open("rb") as handle:
                 events_written = sum(1 for _ in handle)
-    expected = args.repeat * (len(mix) + WARMUP_REQUESTS)  # every request records one event
+    expected = args.repeat * len(mix)  # every request records one event
     if events_written < expected:
         report.notes.append(f"only {events_written} events were written for {expected} requests with analytics on")
     ms_on = report.add("per-request latency, analytics on (jsonl)", [t * 1000 for t in on], unit="ms")
@@ -163,9 +163,9 @@ def main() -> int:
             "ratio_p90": ms_on["p90"] / ms_off["p90"],
             "ratio_per_round": per_round,
             "events_written": events_written,
-            "requests_per_run": len(mix),
+            "requests_per_run": len(mix) - WARMUP_REQUESTS,
             "rounds": args.repeat,
-            "mix": "40% GET list (filtered), 40% GET one, 20% POST create",
+            "mix": "40% GET list (filtered), 40% GET one by key, 20% POST create",
         }
     )
     report.notes.append(

@@ -6,14 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "problem_statements.jsonl"
 
 #: Variables that would change what scaffold or a generated app does; tests start without them.
 _ENV_PREFIXES = ("OPENAI_", "SCAFFOLD_", "ANALYTICS_", "POSTHOG_", "OTEL_")
@@ -44,9 +44,10 @@ def fixture_plan(blueprint: str) -> dict:
     return json.loads((FIXTURES / f"plan_{blueprint}.json").read_text(encoding="utf-8"))
 
 
-def corpus() -> list[dict]:
-    """The labelled problem statements shared with the product team."""
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def statements(name: str = "tuning") -> list[dict]:
+    """Labelled problem statements kept in the repository (tests/fixtures/statements_<name>.jsonl)."""
+    path = FIXTURES / f"statements_{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def run_generated_tests(repo: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
@@ -71,3 +72,70 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and ".git" not in p.relative_to(folder).parts
     }
+
+
+# --- browser tests: one headless Chromium per test module, driven by Playwright (no browser download) ---------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+#: Read at import: the autouse fixture above clears SCAFFOLD_* variables before each test runs.
+NO_BROWSER = os.environ.get("SCAFFOLD_NO_BROWSER") == "1"
+UI_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if NO_BROWSER:
+        pytest.skip("SCAFFOLD_NO_BROWSER=1: browser tests skipped")
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set SCAFFOLD_NO_BROWSER=1 to skip the browser tests"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is not installed: pip install -e '.[test]' (no browser download needed)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def recorded(path: Path, name: str, **properties: Any) -> list[dict]:
+    """Events named `name` in a JSONL event store whose properties include `properties`."""
+    if not path.is_file():
+        return []
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [e for e in events if e["event"] == name and all(e["properties"].get(k) == v for k, v in properties.items())]
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot kept in tests/artifacts (gitignored), to look at after a run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

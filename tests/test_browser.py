@@ -7,7 +7,6 @@ Screenshots land in tests/artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -18,62 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, fixture_plan
+from conftest import FIXTURES, fixture_plan, recorded, screenshot
 from prototype_server import running_prototype
 
 from scaffolder.catalog import Catalog
-from scaffolder.pipeline import parse_plan, write
+from scaffolder.pipeline import write
+from scaffolder.validation import parse_plan
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).parent / "artifacts"
-#: Read at import: the autouse fixture in conftest.py clears SCAFFOLD_* variables before each test runs.
-NO_BROWSER = os.environ.get("SCAFFOLD_NO_BROWSER") == "1"
 _ENV_PREFIXES = ("OPENAI_", "SCAFFOLD_", "ANALYTICS_", "POSTHOG_", "OTEL_")
 STARTUP_SECONDS = 60
 EVENT_SECONDS = 20
-UI_TIMEOUT_MS = 20_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if NO_BROWSER:
-        pytest.skip("SCAFFOLD_NO_BROWSER=1: browser tests skipped")
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
-            "or set SCAFFOLD_NO_BROWSER=1 to skip the browser tests"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is not installed: pip install -e '.[test]' (no browser download needed)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(UI_TIMEOUT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def render(blueprint: str, out: Path) -> tuple[Path, dict]:
@@ -107,25 +60,6 @@ def serve(repo: Path, events: Path, ready_path: str) -> Iterator[str]:
         yield prototype.base
 
 
-def recorded(path: Path, name: str, **properties: Any) -> list[dict]:
-    """Events named `name` whose properties include `properties`."""
-    if not path.is_file():
-        return []
-    found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        event = json.loads(line) if line.strip() else None
-        if event and event["event"] == name and all(event["properties"].get(k) == v for k, v in properties.items()):
-            found.append(event)
-    return found
-
-
-def screenshot(page: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
 def test_streamlit_mock_in_a_browser(page: Any, tmp_path: Path) -> None:
     repo, data = render("streamlit", tmp_path / "out")
     events = tmp_path / "events.jsonl"
@@ -150,28 +84,6 @@ def test_streamlit_mock_in_a_browser(page: Any, tmp_path: Path) -> None:
     assert shot.stat().st_size > 10_000
 
 
-def test_chatbot_in_a_browser(page: Any, tmp_path: Path) -> None:
-    repo, data = render("chatbot", tmp_path / "out")
-    events = tmp_path / "events.jsonl"
-    intent = data["answers"]["intents"][1]
-    with serve(repo, events, "/_stcore/health") as base:
-        page.goto(f"{base}/?participant=browser-2")
-        page.get_by_text(data["answers"]["greeting"]).wait_for()
-        box = page.get_by_test_id("stChatInputTextArea")
-        box.fill(intent["examples"][1])
-        box.press("Enter")
-        page.get_by_text(intent["answer"]).wait_for()
-        wait_for(lambda: recorded(events, "intent_matched", intent=intent["name"]), EVENT_SECONDS, "intent_matched")
-        page.get_by_test_id("stChatMessage").last.get_by_label("Thumbs up").click()
-        wait_for(lambda: recorded(events, "feedback_given", positive=True), EVENT_SECONDS, "feedback_given")
-        shot = screenshot(page, "chatbot")
-    assert recorded(events, "conversation_started", participant="browser-2")
-    sent = recorded(events, "message_sent")
-    assert len(sent) == 1 and "text" not in sent[0]["properties"]
-    assert recorded(events, "feedback_given", positive=True)[0]["properties"]["intent"] == intent["name"]
-    assert shot.stat().st_size > 10_000
-
-
 def test_api_docs_in_a_browser(page: Any, tmp_path: Path) -> None:
     """Swagger UI at /docs, with no internet: expand the first resource's list, Try it out, Execute, see 200."""
     repo, data = render("api", tmp_path / "out")
@@ -192,7 +104,7 @@ def test_api_docs_in_a_browser(page: Any, tmp_path: Path) -> None:
         page.route("**/*", local_only)
         page.goto(f"{base}/docs")
         assert data["project_name"] in page.title()
-        operation = page.locator(f"#operations-{plural}-list_{plural}")  # Swagger UI's id: tag, operationId
+        operation = page.locator(f'[id$="-list_{plural}"]')  # Swagger UI's id: operations-<tag>-<operationId>
         operation.locator(".opblock-summary").first.click()
         operation.get_by_role("button", name="Try it out").click()
         operation.get_by_role("button", name="Execute").click()
@@ -200,7 +112,8 @@ def test_api_docs_in_a_browser(page: Any, tmp_path: Path) -> None:
         status.wait_for()
         listed = wait_for(lambda: recorded(events, "resource_listed"), EVENT_SECONDS, "resource_listed")
         shot = screenshot(page, "api_docs")
+        cookie = {c["name"]: c["value"] for c in page.context.cookies()}.get("session")
     assert not elsewhere, f"/docs asked the internet for {elsewhere}"
-    assert [e["properties"]["resource"] for e in listed] == [resource["name"]]
-    assert listed[0]["properties"]["count"] == len(resource["samples"])
+    assert [e["properties"] for e in listed] == [{"resource": resource["name"]}]
+    assert cookie and listed[0]["session_id"] == cookie  # the session cookie handed out with /docs
     assert shot.stat().st_size > 10_000

@@ -10,7 +10,8 @@ import pytest
 from conftest import fixture_plan
 
 from scaffolder.catalog import Catalog
-from scaffolder.pipeline import parse_plan, write
+from scaffolder.pipeline import write
+from scaffolder.validation import parse_plan
 
 
 @pytest.mark.parametrize("blueprint", ["api", "streamlit", "chatbot"])

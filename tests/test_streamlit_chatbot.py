@@ -10,10 +10,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import fixture_plan, run_generated_tests
+from conftest import FIXTURES, fixture_plan, run_generated_tests
 
 from scaffolder.catalog import Catalog
-from scaffolder.pipeline import parse_plan, write
+from scaffolder.pipeline import write
+from scaffolder.validation import parse_plan
 
 #: Text that breaks naive templating: Jinja syntax, quotes, backslashes, a closing script tag, unicode, newlines.
 NASTY = 'It\'s "{{ 7 * 7 }}" {% if x %}\\n{% endif %} {# c #} \\ </script> ${HOME} — ünïcødé 🎉\nline two'
@@ -41,29 +42,32 @@ def assert_safe(repo: Path, blueprint: str, data: dict) -> None:
 
 
 def nasty_streamlit() -> dict:
+    """The renewal board with template syntax, quotes and path-like text in every free-text answer."""
     data = copy.deepcopy(fixture_plan("streamlit"))
     data["project_name"] = NASTY[:80]
     data["brief"]["problem"] = NASTY
     answers = data["answers"]
     answers["entity_label"] = NASTY
-    answers["action_label"] = NASTY[:60]
     answers["columns"][0]["label"] = NASTY[:60]
     answers["columns"][2]["label"] = "Risk {{ x }}"
     for row in answers["rows"][:3]:
-        row["account"] = NASTY
-        row["risk"] = "{% raw %}High\\"
+        row["account"] = NASTY + row["account"]
     answers["screens"] = [{"kind": "detail", "title": NASTY[:60]}, {"kind": "table", "title": "{{ title }}"}]
     return data
 
 
 def nasty_chatbot() -> dict:
+    """The parcel bot with template syntax, quotes and a closing script tag in every free-text answer."""
     data = copy.deepcopy(fixture_plan("chatbot"))
     data["project_name"] = NASTY[:80]
     answers = data["answers"]
-    for key in ("bot_name", "persona", "greeting", "fallback"):
+    for key in ("bot_name", "audience", "operator", "greeting", "fallback"):
         answers[key] = NASTY
+    answers["persona"] = "Persona: " + NASTY  # never on screen, which the generated suite checks
     answers["intents"][0]["answer"] = NASTY
-    answers["intents"][0]["examples"].append("{{ cycler.__init__ }} ünïcødé?")
+    answers["intents"][0]["phrasings"].append("{{ cycler.__init__ }} ünïcødé?")
+    answers["intents"][0]["facts"][0] = {"label": NASTY[:60], "value": NASTY[:200]}
+    answers["handoff"] = {"label": NASTY[:40], "message": NASTY}
     return data
 
 
@@ -87,13 +91,128 @@ def test_nasty_answer_text_is_data(blueprint: str, make, tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
-def test_streamlit_suite_follows_the_screens(tmp_path: Path) -> None:
-    """Tests are generated for the screens the plan has, so none is skipped and none is missing."""
+@pytest.mark.parametrize("kinds", [["table"], ["overview"], ["detail", "overview"]])
+def test_streamlit_suite_follows_the_screens(kinds: list[str], tmp_path: Path) -> None:
+    """Tests are generated for the screens the plan has, so none is skipped and none is missing; without a detail
+    screen the actions are offered under the table (or the overview), and their tests still perform them."""
     data = fixture_plan("streamlit")
-    data["answers"]["screens"] = [{"kind": "table", "title": "Renewals"}]
+    data["answers"]["screens"] = [{"kind": kind, "title": f"Renewals {kind}"} for kind in kinds]
     repo = render(data, tmp_path / "out")
     suite = (repo / "tests" / "test_app.py").read_text(encoding="utf-8")
-    assert "def test_table_filters" in suite
-    assert "def test_detail_opens" not in suite and "def test_overview" not in suite
-    result = run_generated_tests(repo)  # one screen: no navigation at all
+    assert ("def test_table_filters" in suite) == ("table" in kinds)
+    assert ("def test_overview" in suite) == ("overview" in kinds)
+    assert "def test_log_follow_up_changes_the_record_at_once_and_is_recorded" in suite
+    assert "def test_add_renewal_adds_a_record_and_records_it" in suite
+    result = run_generated_tests(repo)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "skipped" not in result.stdout
+
+
+#: Hand-written plans for statements about a verb (tests/fixtures), with the generated test that performs it.
+VERB_PLANS = {
+    "pick_orders": "def test_reassign_changes_the_record_at_once_and_is_recorded",
+    "volunteer_attendance": "def test_mark_no_show_changes_the_record_at_once_and_is_recorded",
+}
+
+
+@pytest.mark.parametrize("name", sorted(VERB_PLANS))
+def test_verb_plans_render_with_the_cli_and_their_suite_performs_the_verb(name: str, cli, tmp_path: Path) -> None:
+    plan_file = FIXTURES / f"plan_{name}.json"
+    out = tmp_path / "out"
+    result = cli("--plan", str(plan_file), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    assert_safe(out, "streamlit", data)
+    assert VERB_PLANS[name] in (out / "tests" / "test_app.py").read_text(encoding="utf-8")
+    suite = run_generated_tests(out)
+    assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
+    assert "skipped" not in suite.stdout
+
+
+def pick_orders() -> dict:
+    return json.loads((FIXTURES / "plan_pick_orders.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a["rows"][0].pop("zone"), "row 1: zone is missing"),
+        (lambda a: a["rows"][2].update(zone="D"), 'row 3: zone "D" is not one of its choices'),
+        (lambda a: a["rows"][1].update(order=a["rows"][0]["order"]), "order values must be unique"),
+        (lambda a: a["rows"][1].update(minutes_late="12"), "row 2: minutes_late must be a number"),
+        (lambda a: a["chart"].update(group_by="lines"), "chart.group_by must name a category column"),
+        (lambda a: a["actions"][0]["sets"][0].update(column="pickr"), 'sets "pickr", which is not a column'),
+        (lambda a: a["actions"][1]["sets"][0].update(value="Gone"), '"Gone" is not one of status\'s choices'),
+        (lambda a: a["actions"][1].update(applies_to={"status": ["Picked"]}), "would change none of the rows"),
+        (lambda a: a["figures"].append({"label": "Late share", "agg": "rate"}), "a rate needs `where`"),
+        (lambda a: a["actions"][0].update(id="re'assign\"); import os"), "answers.actions[0].id"),
+        (lambda a: a["columns"][0].update(name="../order"), "answers.columns[0].name"),
+    ],
+)
+def test_streamlit_plans_that_would_break_their_repo_are_refused(change, message: str, cli, tmp_path: Path) -> None:
+    """Issue 10 §8: a plan either validates and renders a repo whose tests pass, or is refused with a clear line."""
+    data = pick_orders()
+    change(data["answers"])
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(data), encoding="utf-8")
+    result = cli("--plan", str(plan_file), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_streamlit_rows_with_empty_group_and_other_values_work(tmp_path: Path) -> None:
+    """Rows may hold null in any column but the label: the chart groups them as "(none)", sorting puts them last."""
+    data = pick_orders()
+    rows = data["answers"]["rows"]
+    for row in rows[:3]:
+        row.update(zone=None, picker=None, due=None, minutes_late=None)
+    repo = render(data, tmp_path / "out")
+    result = run_generated_tests(repo)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def hostile_streamlit(marker: Path) -> dict:
+    """The pick-order board with template syntax, quotes, a closing script tag and path-like text in every new
+    answer field: choices, record labels, action labels, fixed values, applies_to, figure labels, units."""
+    evaluate = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}') }}}}"
+    data = pick_orders()
+    answers = data["answers"]
+    status = {"Late": "Late {{ 7*7 }} </script>", "On time": 'On "time" \\ ${HOME}', "Picked": "../../etc/passwd"}
+    zone = {"A": "{% include '/etc/passwd' %}", "B": "~/.ssh/id_rsa", "C": "C:\\Windows\\{# x #}"}
+    pickers = [evaluate, "Robert'); DROP TABLE orders;--", "{{ '.git' }}/hooks", "Ünïcødé 🎉 \n"]
+    columns = {c["name"]: c for c in answers["columns"]}
+    columns["status"]["choices"] = list(status.values())
+    columns["zone"]["choices"] = list(zone.values())
+    columns["minutes_late"]["unit"] = "%d{{x}}%%"
+    columns["order"]["label"] = "</script><script>alert(1)</script>"
+    for i, row in enumerate(answers["rows"]):
+        row["status"], row["zone"] = status[row["status"]], zone[row["zone"]]
+        row["order"] = ["{{ 7*7 }}", "../" * 3 + "PO", "/etc/shadow", "'\"", "{% raw %}"][i % 5] + f" #{i}"
+        row["picker"] = pickers[i % len(pickers)]
+    answers["figures"][0].update(label="{{ 7*7 }} late", where={"status": status["Late"]})
+    answers["figures"][1].update(where={"status": [status["Late"], status["On time"]]})
+    answers["figures"][2].update(where={"status": status["Late"]})
+    answers["actions"][0].update(label="{{ 7*7 }} </script>", applies_to={"status": [status["Late"]]})
+    answers["actions"][1]["sets"][0]["value"] = status["Picked"]
+    answers["actions"][1].update(label="Mark \"picked\" '{% endraw %}'", applies_to={"zone": list(zone.values())})
+    answers["entity_label"] = "../../{{ entity }}"
+    return data
+
+
+def test_hostile_streamlit_answers_stay_data(cli, tmp_path: Path) -> None:
+    """Nothing outside --out changes, nothing is evaluated, the Python compiles, and the generated suite passes."""
+    marker = tmp_path / "evaluated"
+    data = hostile_streamlit(marker)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(data), encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = cli("--plan", str(plan_file), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out"])
+    repo = tmp_path / "out"
+    assert_safe(repo, "streamlit", data)
+    assert not marker.exists()
+    suite = run_generated_tests(repo)
+    assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
+    assert not marker.exists()

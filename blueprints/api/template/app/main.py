@@ -1,4 +1,8 @@
-"""The FastAPI app: /health, one router per resource, docs at /docs, and a `request_failed` event per rejection.
+"""The FastAPI app: /health, one router per resource (app/routes/), docs at /docs, and the rejections' events.
+
+Every rejected request under a resource's path records `request_failed{resource, status, reason}`; the reason
+is `not_found`, `invalid` (the body or a parameter breaks a field's rules), `unknown_reference`, `duplicate_key`
+or `method_not_allowed`. Sessions come from app/sessions.py.
 
 The docs pages are served with no internet: FastAPI's default /docs and /redoc load Swagger UI and ReDoc from a
 CDN, so they are replaced (FastAPI's "self-hosting JavaScript and CSS for docs" recipe) by pages whose scripts
@@ -9,77 +13,62 @@ from __future__ import annotations
 
 from html import escape
 from importlib.resources import files
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import analytics
-from app.resources import Resource, build_router, load_config
+from app import records
+from app.routes import ROUTERS
+from app.sessions import identify, track
 
-#: Longest session or participant id kept from a request header.
-MAX_ID_LENGTH = 128
 #: Swagger UI (swagger-ui-bundle.js, swagger-ui.css), ReDoc (redoc.standalone.js) and favicon.png, installed
 #: with the fastapi-offline dependency; served under STATIC_URL ("static" is a reserved resource plural).
 DOCS_ASSETS = files("fastapi_offline") / "static"
 STATIC_URL = "/static"
+REASONS = {404: "not_found", 405: "method_not_allowed", 422: "invalid"}
 
 
-def _header_id(request: Request, name: str) -> str | None:
-    value = (request.headers.get(name) or "").strip()
-    return value[:MAX_ID_LENGTH] or None
-
-
-def create_app(config: dict[str, Any] | None = None) -> FastAPI:
-    """A fresh app with freshly seeded stores (tests make one each)."""
-    config = config or load_config()
-    resources = [Resource.from_dict(r) for r in config["resources"]]
+def create_app() -> FastAPI:
+    """A fresh app whose records are back to the samples (tests make one each)."""
+    records.reset()
+    data = records.load_data()
+    tables = records.TABLES.values()
     app = FastAPI(
-        title=config["project_name"],
-        description=config.get("problem") or "",
+        title=data["project_name"],
+        description=data.get("problem") or "",
         version="0.1.0",
-        openapi_tags=[{"name": r.plural, "description": r.description} for r in resources],
+        openapi_tags=[{"name": t.title, "description": t.description} for t in tables],
+        generate_unique_id_function=lambda route: route.name,  # operation ids: list_shipments, get_shipment, …
         docs_url=None,  # replaced below by pages that need no CDN
         redoc_url=None,
     )
     add_offline_docs(app)
-    by_plural = {r.plural: r for r in resources}
+    app.middleware("http")(identify)
+    by_plural = {t.plural: t for t in tables}
 
-    @app.middleware("http")
-    async def identify(request: Request, call_next: Any) -> Any:
-        """Session id from X-Session-Id (else a new one per request), participant from X-Participant-Id."""
-        request.state.session_id = _header_id(request, "x-session-id") or analytics.new_session_id()
-        request.state.distinct_id = _header_id(request, "x-participant-id")
-        response = await call_next(request)
-        response.headers["X-Session-Id"] = request.state.session_id
-        return response
+    def failed(request: Request, status: int, reason: str) -> None:
+        table = by_plural.get(request.url.path.strip("/").split("/")[0])
+        if table is not None:  # not under a resource (e.g. /favicon.ico): nothing a partner did with the data
+            track("request_failed", resource=table.name, status=status, reason=reason)
 
-    def track_failure(request: Request, status: int) -> None:
-        resource = by_plural.get(request.url.path.strip("/").split("/")[0])
-        if resource is None:
-            return  # not an API resource (e.g. /favicon.ico): nothing a partner did with the data
-        analytics.track(
-            "request_failed",
-            session_id=getattr(request.state, "session_id", None) or analytics.new_session_id(),
-            distinct_id=getattr(request.state, "distinct_id", None),
-            resource=resource.name,
-            status=status,
-            method=request.method,
-        )
+    @app.exception_handler(records.Rejected)
+    async def on_rejected(request: Request, error: records.Rejected) -> Response:
+        failed(request, error.status, error.reason)
+        return JSONResponse({"detail": error.detail, "reason": error.reason}, status_code=error.status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(request: Request, error: StarletteHTTPException) -> Any:
-        track_failure(request, error.status_code)
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
+        failed(request, error.status_code, REASONS.get(error.status_code, "rejected"))
         return await http_exception_handler(request, error)
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid_request(request: Request, error: RequestValidationError) -> Any:
-        track_failure(request, 422)
+    async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:
+        failed(request, 422, "invalid")
         return await request_validation_exception_handler(request, error)
 
     @app.get("/", include_in_schema=False)
@@ -90,10 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.state.stores = {}
-    for resource in resources:
-        router = build_router(resource)
-        app.state.stores[resource.plural] = router.store  # type: ignore[attr-defined]
+    for router in ROUTERS:
         app.include_router(router)
     return app
 
