@@ -50,7 +50,7 @@ def load_yaml_file(path: Path, root: Path | None = None) -> dict[str, Any]:
 
     root = (root or path.parent).resolve()
 
-    class Loader(yaml.SafeLoader):
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when present
         pass
 
     def include(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -85,10 +85,12 @@ class Blueprint:
     summary: str
     use_when: str
     keywords: tuple[str, ...] = ()
-    events: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)  # name -> description
+    event_properties: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> {property: type}
     settings: dict[str, str] = field(default_factory=dict)
     open_url: str | None = None
     shared_kit: bool = False
+    before_you_show: tuple[str, ...] = ()  # what a team should know before showing the prototype
     answer_schemas: dict[str, Any] = field(default_factory=dict)
     bundled: bool = True
 
@@ -163,6 +165,35 @@ class Blueprint:
                 problems.append(f"answers.{name}: {_short(message)}")
         return problems
 
+    def event_signature(self, name: str) -> str:
+        """`name(prop: type, ...)`, as the prompt and error messages show an event."""
+        props = self.event_properties.get(name) or {}
+        return f"{name}({', '.join(f'{k}: {v}' for k, v in props.items())})"
+
+    def check_indicators(self, indicators: list[Any]) -> list[str]:
+        """Problems with indicators' events and `where` filters: unknown events, undeclared properties."""
+        if not self.events:
+            return []  # a blueprint that declares no events accepts any (a user's template may record its own)
+        problems = []
+        for indicator in indicators:
+            for event in indicator.events():
+                if event not in self.events:
+                    problems.append(
+                        f"brief.indicators[{indicator.id}]: event {event!r} is not recorded by the {self.name} "
+                        f"blueprint; use one of {sorted(self.events)}"
+                    )
+            where = getattr(indicator, "where", None) or {}
+            if indicator.event in self.events:
+                declared = self.event_properties.get(indicator.event) or {}
+                for prop in where:
+                    if prop not in declared:
+                        known = ", ".join(declared) or "none"
+                        problems.append(
+                            f"brief.indicators[{indicator.id}].where: {indicator.event} has no property {prop!r}; "
+                            f"its properties: {known}"
+                        )
+        return problems
+
     def describe(self) -> dict[str, Any]:
         """What a planner is told about this blueprint."""
         return {
@@ -198,6 +229,7 @@ def load_blueprint(path: Path, bundled: bool = False) -> Blueprint:
     meta_file = path / "blueprint.yml"
     meta = load_yaml_file(meta_file) if meta_file.is_file() else {}
     name = str(meta.get("name") or path.name).replace("-", "_")
+    events, properties = _events(meta.get("events") or {})
     return Blueprint(
         name=name,
         path=path,
@@ -205,13 +237,40 @@ def load_blueprint(path: Path, bundled: bool = False) -> Blueprint:
         summary=" ".join(str(meta.get("summary") or f"Copier template at {path}").split()),
         use_when=" ".join(str(meta.get("use_when") or "").split()),
         keywords=tuple(str(k).lower() for k in meta.get("keywords") or ()),
-        events={str(k): str(v) for k, v in (meta.get("events") or {}).items()},
+        events=events,
+        event_properties=properties,
         settings={str(k): " ".join(str(v).split()) for k, v in (meta.get("settings") or {}).items()},
         open_url=meta.get("open_url"),
         shared_kit=bool(meta.get("shared_kit", False)),
+        before_you_show=tuple(" ".join(str(item).split()) for item in meta.get("before_you_show") or ()),
         answer_schemas=dict(meta.get("answer_schemas") or {}),
         bundled=bundled,
     )
+
+
+#: Event property types a blueprint may declare.
+PROPERTY_TYPES = ("str", "int", "float", "bool")
+
+
+def _events(raw: Any) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Events in either form: `name: description`, or `name: {description, properties: {prop: type}}`."""
+    events: dict[str, str] = {}
+    properties: dict[str, dict[str, str]] = {}
+    if not isinstance(raw, dict):
+        return events, properties
+    for name, spec in raw.items():
+        if isinstance(spec, dict):
+            events[str(name)] = " ".join(str(spec.get("description") or "").split())
+            props = spec.get("properties") or {}
+            properties[str(name)] = (
+                {str(k): str(v) if str(v) in PROPERTY_TYPES else "str" for k, v in props.items()}
+                if isinstance(props, dict)
+                else {}
+            )
+        else:
+            events[str(name)] = " ".join(str(spec if spec is not None else "").split())
+            properties[str(name)] = {}
+    return events, properties
 
 
 def _template_dirs(folder: Path) -> list[Path]:

@@ -22,48 +22,57 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
-SCHEMA_VERSION = 1
+#: Version 2: blueprint answers v2 (actions, relations, constraints) and events with properties.
+SCHEMA_VERSION = 2
 
-IndicatorKind = Literal["conversion", "median_seconds", "share", "returning", "count"]
+IndicatorKind = Literal["conversion", "ratio", "median_seconds", "share", "returning", "count"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _kinds_text() -> str:
+    """The kinds as the kit's metrics.py defines them (its KINDS): the one description the schema, README and code share."""
+    from scaffolder.evidence import kit_metrics
+
+    return "; ".join(f"{kind}: {meaning}" for kind, meaning in kit_metrics().KINDS.items())
 
 
 class Indicator(_Model):
-    """A leading indicator computed from recorded events, with a numeric target.
+    """A leading indicator computed from recorded events, with a numeric target."""
 
-    kinds: `conversion` = sessions with `event` / sessions with `of_event` (all sessions when unset);
-    `median_seconds` = median time in a session from the first `of_event` to the first `event`;
-    `share` = `event`s matching `where` / all `event`s; `returning` = participants seen in two or more
-    sessions / participants with `event`; `count` = number of `event`s matching `where`.
-    """
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: schema.pop("description", None))
 
     id: Ident = Field(description="snake_case id, referenced by hypotheses")
-    name: ShortText = Field(description="human name, e.g. 'Approval checks before dispensing'")
-    kind: IndicatorKind
-    event: Ident = Field(description="event counted (numerator, end event, or feedback event)")
-    of_event: Ident | None = Field(
-        default=None, description="denominator event (conversion) or start event (median_seconds)"
-    )
+    name: ShortText
+    kind: IndicatorKind = Field(description=_kinds_text())
+    event: Ident
+    of_event: Ident | None = None
     where: dict[Ident, str | int | float | bool] = Field(
         default_factory=dict, description="property filter on `event`, e.g. {'positive': true}"
     )
+    window_days: float | None = Field(default=None, gt=0, description="count only: the last N days")
     target: float = Field(ge=0, description="ratios in 0..1, seconds, or a count")
     direction: Literal["at_least", "at_most"] = "at_least"
 
     @model_validator(mode="after")
     def _check_kind(self) -> Indicator:
-        if self.kind == "median_seconds" and not self.of_event:
-            raise ValueError(f"indicator {self.id!r}: median_seconds needs `of_event` (the start event)")
-        if self.kind in ("conversion", "share", "returning") and self.target > 1:
+        if self.kind in ("median_seconds", "ratio") and not self.of_event:
+            raise ValueError(f"indicator {self.id!r}: {self.kind} needs `of_event` ({KIND_OF_EVENT[self.kind]})")
+        if self.kind in ("conversion", "ratio", "share", "returning") and self.target > 1:
             raise ValueError(f"indicator {self.id!r}: a {self.kind} target is a ratio between 0 and 1")
+        if self.window_days is not None and self.kind != "count":
+            raise ValueError(f"indicator {self.id!r}: window_days applies to count indicators only")
         return self
 
     def events(self) -> list[str]:
         """The events this indicator is computed from."""
         return [self.event] + ([self.of_event] if self.of_event else [])
+
+
+#: What `of_event` is for the kinds that need one.
+KIND_OF_EVENT = {"median_seconds": "the start event", "ratio": "the event counted below the line"}
 
 
 class Hypothesis(_Model):
@@ -80,6 +89,9 @@ class Brief(_Model):
     target_users: list[ShortText] = Field(min_length=1, max_length=5)
     hypotheses: list[Hypothesis] = Field(min_length=2, max_length=5)
     indicators: list[Indicator] = Field(min_length=2, max_length=6)
+    notes: list[Text] = Field(
+        default_factory=list, max_length=3, description="cautions for whoever runs sessions, e.g. consent"
+    )
 
     @model_validator(mode="after")
     def _check_links(self) -> Brief:
@@ -114,7 +126,7 @@ class Provenance(_Model):
 class Plan(_Model):
     """Everything needed to render one prototype."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     statement: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     project_name: ShortText = Field(description="short human title of the prototype")
     slug: Slug = Field(description="kebab-case folder name, e.g. 'prescription-check'")
@@ -125,6 +137,16 @@ class Plan(_Model):
     )
     rationale: Text = Field(description="one or two sentences: why this blueprint and these hypotheses")
     provenance: Provenance | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_version(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
+            raise ValueError(
+                f"schema_version {data.get('schema_version')!r}: this plan was made by another scaffold version; "
+                f'plan the statement again (scaffold --dry-run --json "<statement>") and edit the new plan'
+            )
+        return data
 
 
 #: Fields scaffold fills itself; the LLM is never asked for them.

@@ -1,28 +1,26 @@
-"""The bar: for every labelled statement, the offline plan picks the labelled blueprint (≥ 90%) and the repo it
-generates, whichever blueprint, installs nothing extra and passes its own test suite."""
+"""The bar: statements the planner reads give repos, whichever blueprint, that install nothing extra and pass their
+own test suites. A sample of the labelled statements kept in tests/fixtures (every fourth, all blueprints), so that
+the suite stays within minutes on two cores; accuracy itself is asserted in test_offline_planner.py."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import corpus, run_generated_tests
+from conftest import run_generated_tests, statements
 
 from scaffolder.catalog import Catalog
 from scaffolder.pipeline import Request, run
 
 
-def test_every_corpus_statement_gives_a_repo_that_passes_its_own_tests(tmp_path: Path) -> None:
-    statements = corpus()
-    catalog_names = set(Catalog().names())
+def test_sampled_statements_give_repos_that_pass_their_own_tests(tmp_path: Path) -> None:
+    sample = statements("tuning")[::4]
+    catalog = Catalog()
     results = []
-    for number, row in enumerate(statements):
+    for number, row in enumerate(sample):
         request = Request(statement=row["statement"], out=tmp_path / f"p{number:02d}", cwd=tmp_path)
-        results.append((row, run(request, lambda message: None, quiet_offline=True)))
-    assert {result.plan.blueprint for _, result in results} == catalog_names  # all three blueprints exercised
-
-    hits = sum(result.plan.blueprint == row["blueprint"] for row, result in results)
-    assert hits / len(results) >= 0.9, f"offline planner picked the labelled blueprint for {hits}/{len(results)}"
+        results.append((row, run(request, lambda message: None, quiet_offline=True, catalog=catalog)))
+    assert {result.plan.blueprint for _, result in results} == set(catalog.names())  # every blueprint rendered
 
     def suite(item: tuple[dict, object]) -> tuple[str, str, int, str]:
         row, result = item

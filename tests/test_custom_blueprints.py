@@ -159,3 +159,165 @@ def test_template_tasks_never_run(cli, tmp_path):
         assert not out.exists()
     else:
         assert (out / ".git").is_dir()
+
+
+# --- the offline planner's registry: plugins for bundled blueprints only, the generic fill for yours ----------------
+
+
+def _catalog(*folders: Path):  # type: ignore[no-untyped-def]
+    from scaffolder.catalog import Catalog
+
+    return Catalog(list(folders))
+
+
+def test_own_blueprint_gets_the_generic_fill_from_its_copier_yml():
+    from scaffolder.planners import offline
+    from scaffolder.validation import validate_plan
+
+    catalog = _catalog(BLUEPRINTS)
+    plan = offline.plan(GROWERS, catalog)
+    assert plan.blueprint == "greenhouse" and validate_plan(plan, catalog) == []
+    zones = plan.answers["zones"]
+    assert [z["name"] for z in zones] == ["zone_a", "zone_b", "zone_c"]  # the statement's "each zone"
+    assert plan.answers["crop"] == "Seedlings"
+    assert plan.brief.target_users == ["Growers"]
+    limit = offline.plan("Growers need an alert when humidity in a zone goes over 85%", catalog).answers["zones"]
+    assert {z["limit"] for z in limit} == {85}  # the statement's number, inside the question's range
+
+
+def test_own_blueprint_folder_is_never_imported(tmp_path):
+    from scaffolder.planners import offline
+
+    folder = tmp_path / "bp" / "greenhouse"
+    shutil.copytree(GREENHOUSE, folder)
+    marker = tmp_path / "imported"
+    (folder / "planner.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit('imported')\n")
+    plan = offline.plan(GROWERS, _catalog(folder.parent))
+    assert plan.blueprint == "greenhouse" and not marker.exists()
+
+
+def test_a_registered_plugin_fills_its_blueprint():
+    from scaffolder.plan import Hypothesis, Indicator
+    from scaffolder.planners import offline, registry
+    from scaffolder.planners.plugin import Fill
+
+    seen = {}
+
+    def fill(reading, kit):  # type: ignore[no-untyped-def]
+        seen["reading"] = reading
+        zones = [{"name": f"bed_{n}", "limit": 70} for n in (1, 2)]
+        indicators = [
+            Indicator(
+                id="acknowledged", name="Alerts acknowledged", kind="count", event="alert_acknowledged", target=3
+            ),
+            Indicator(
+                id="zone_alerts",
+                name="Alerts in bed 1",
+                kind="count",
+                event="alert_raised",
+                where={"zone": "bed_1"},
+                target=1,
+            ),
+        ]
+        hypotheses = [
+            Hypothesis(belief="We believe growers will acknowledge alerts.", indicator="acknowledged"),
+            Hypothesis(belief="We believe bed 1 alerts first.", indicator="zone_alerts"),
+        ]
+        return Fill({"crop": "Basil", "zones": zones}, "Basil beds", ["basil", "beds"], hypotheses, indicators)
+
+    registry.register("greenhouse", fill)
+    try:
+        plan = offline.plan(GROWERS, _catalog(BLUEPRINTS))
+    finally:
+        registry.unregister("greenhouse")
+    assert seen["reading"].users == "Growers"
+    assert plan.project_name == "Basil beds" and plan.slug == "basil-beds"
+    assert plan.answers["zones"][0]["name"] == "bed_1"
+    assert [i.id for i in plan.brief.indicators] == ["acknowledged", "zone_alerts"]
+
+
+def test_a_plugin_that_fails_gives_the_safe_mode_not_a_traceback():
+    from scaffolder.planners import offline, registry
+
+    def broken(reading, kit):  # type: ignore[no-untyped-def]
+        raise KeyError("oops")
+
+    registry.register("greenhouse", broken)
+    try:
+        plan = offline.plan(GROWERS, _catalog(BLUEPRINTS))
+    finally:
+        registry.unregister("greenhouse")
+    assert plan.provenance is not None and any("safe mode" in w for w in plan.provenance.warnings)
+    assert plan.answers["zones"]
+
+
+def test_entry_point_plugins_use_the_same_hook(monkeypatch):
+    from scaffolder.planners import registry
+
+    class EntryPoint:
+        name = "greenhouse"
+
+        def load(self):  # type: ignore[no-untyped-def]
+            return lambda reading, kit: "filled"
+
+    monkeypatch.setattr(registry, "_entry_points", lambda: {"greenhouse": EntryPoint()})
+    [greenhouse] = [bp for bp in _catalog(BLUEPRINTS) if bp.name == "greenhouse"]
+    assert registry.planner_for(greenhouse)(None, None) == "filled"
+
+
+def test_no_bundled_blueprint_is_named_in_the_package():
+    """Each blueprint's planning knowledge lives in its own folder: the core knows none of them by name."""
+    import re
+
+    package = Path(__file__).resolve().parents[1] / "scaffolder"
+    bundled = [p.name for p in (package.parent / "blueprints").iterdir() if (p / "blueprint.yml").is_file()]
+    pattern = re.compile(r"[\"'](" + "|".join(bundled) + r")[\"']")
+    found = []
+    for source in package.rglob("*.py"):
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line) and "fastapi" not in line:  # a list of library names is not a blueprint name
+                found.append(f"{source.name}:{number}: {line.strip()}")
+    assert not found, found
+
+
+# --- events as data -------------------------------------------------------------------------------------------------
+
+
+def test_events_in_the_old_and_the_new_form(tmp_path):
+    from scaffolder.catalog import load_blueprint
+
+    new = load_blueprint(GREENHOUSE)
+    assert new.events["alert_raised"] == "a zone went over its humidity limit"
+    assert new.event_properties["alert_raised"] == {"zone": "str", "humidity": "float"}
+    assert new.event_signature("alert_raised") == "alert_raised(zone: str, humidity: float)"
+    folder = tmp_path / "old"
+    shutil.copytree(GREENHOUSE, folder)
+    (folder / "blueprint.yml").write_text("name: old\nevents:\n  alert_raised: a zone went over its limit\n")
+    old = load_blueprint(folder)
+    assert old.events == {"alert_raised": "a zone went over its limit"} and old.event_properties["alert_raised"] == {}
+
+
+def test_indicators_naming_unknown_events_or_properties_are_invalid():
+    from scaffolder.catalog import load_blueprint
+    from scaffolder.plan import Indicator
+
+    bp = load_blueprint(GREENHOUSE)
+    good = Indicator(id="a", name="A", kind="count", event="alert_raised", where={"zone": "north"}, target=1)
+    unknown = Indicator(id="b", name="B", kind="count", event="alert_cleared", target=1)
+    bad_where = Indicator(id="c", name="C", kind="count", event="alert_acknowledged", where={"humidity": 90}, target=1)
+    assert bp.check_indicators([good]) == []
+    [first] = bp.check_indicators([unknown])
+    assert "'alert_cleared'" in first and "alert_raised" in first
+    [second] = bp.check_indicators([bad_where])
+    assert "'humidity'" in second and "its properties: zone" in second
+
+
+def test_a_version_1_plan_gets_a_hint_to_plan_again(cli, tmp_path):
+    plan = json.loads(cli(GROWERS, "--dry-run", "--json", "--blueprints", str(BLUEPRINTS)).stdout)["plan"]
+    plan["schema_version"] = 1
+    old = tmp_path / "plan.json"
+    old.write_text(json.dumps(plan))
+    result = cli("--plan", str(old), "--dry-run", "--blueprints", str(BLUEPRINTS))
+    assert result.exit_code == 2
+    [error] = _errors(result.stderr)
+    assert "schema_version 1" in error and "plan the statement again" in error

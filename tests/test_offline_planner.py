@@ -1,14 +1,20 @@
-"""The offline planner: right blueprint, answers taken from the statement, always a valid and deterministic plan."""
+"""The offline planner: a real reading of statements it has never seen, the blueprint chosen from that reading, and
+always a valid, deterministic plan (or a one-line BadInput for text that names nobody and nothing).
+
+Accuracy is asserted on tests/fixtures/statements_heldout.jsonl, statements written blind (never tuned on);
+tests/fixtures/statements_tuning.jsonl, statements_probes.jsonl and statements_dev.jsonl are what the reading and
+the cues were tuned on and only guard against regressions.
+"""
 
 from __future__ import annotations
 
-import builtins
 import json
-import keyword
 import os
 import re
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,49 +22,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.catalog import Catalog
-from scaffolder.pipeline import validate_plan
+from scaffolder.errors import BadInput, ExitStatus
 from scaffolder.plan import Plan
 from scaffolder.planners import offline
+from scaffolder.planners.reading import read
+from scaffolder.validation import validate_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("SCAFFOLD_CORPUS", "/work/shared/corpus/problem_statements.jsonl"))
-IDENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-UNSAFE = set(keyword.kwlist) | set(dir(builtins)) | {"id"}
+FIXTURES = Path(__file__).parent / "fixtures"
+TUNING = FIXTURES / "statements_tuning.jsonl"
+HELDOUT = FIXTURES / "statements_heldout.jsonl"
+#: Labels that betray a template instead of a reading: "Reassign 01", "Produce 02 (2)", "Item 3".
+PLACEHOLDER = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z]+)? \d{1,2}(?: \(\d+\))?$")
+GENERIC_USERS = {"people who raised this problem", "we", "i", "us", "users", "people"}
 
-PHARMACY = (
-    "Partner pharmacies need to check whether a prescription has been approved by the insurer before they dispense it."
-)
-PLANT = "Plant managers want to see machine uptime and scrap rate per shift on one screen."
-WEDDING = "Wedding guests keep texting the couple about dress code, parking and schedule."
 
-#: Statements written for these tests (not from the corpus), with the blueprint a person would pick.
-FRESH = [
-    ("Field technicians need to log equipment faults offline", "streamlit"),
-    ("Store managers can't see which products are about to run out", "streamlit"),
-    ("Tenants want to ask whether their landlord can raise the rent", "chatbot"),
-    ("Hospitals want to send bed occupancy to the regional health authority every hour", "api"),
-    ("Gym members want to ask about opening times, classes and membership fees", "chatbot"),
-    ("Recruiters need to compare candidates by stage and source", "streamlit"),
-    ("Courier firms need their systems to fetch parcel labels and submit proof of delivery", "api"),
-    ("Patients want advice on whether they should book a GP appointment", "chatbot"),
-]
-
-ADVERSARIAL = [
-    "x",
-    "Hello",
-    "日本語のテキストだけ",
-    "{{ cookiecutter.project }} {% raw %} ${HOME} $(rm -rf /)",
-    "../../etc/passwd",
-    "\"quotes\" and 'apostrophes' and it’s fine",
-    "class import id list type def lambda",
-    "Users want to ask about class, import and def",
-    "People need to send id, type and list to the system",
-    "by by per per for each",
-    "café naïve résumé users want to see größe per Straße",
-    "12345 67890",
-    " ".join(["noise"] * 400)[:2000],
-    "🙂 " * 300,
-]
+def statements(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")
@@ -66,232 +46,373 @@ def catalog() -> Catalog:
     return Catalog()
 
 
-def corpus() -> list[dict[str, str]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def identifiers(plan: Plan) -> list[str]:
-    """Every identifier the plan hands to a template."""
-    a = plan.answers
-    names = [i.id for i in plan.brief.indicators] + [plan.blueprint]
-    for res in a.get("resources", []):
-        names += [res["name"], res["plural"]] + [f["name"] for f in res["fields"]]
-    names += [c["name"] for c in a.get("columns", [])] + [a[k] for k in ("entity", "metric", "group_by") if k in a]
-    names += [i["name"] for i in a.get("intents", [])]
-    return names
-
-
-def assert_valid(plan: Plan, catalog: Catalog, statement: str) -> None:
-    assert validate_plan(plan, catalog) == []
-    assert plan.provenance is not None and plan.provenance.planner == "offline"
-    assert plan.statement == statement.strip()
-    assert len(plan.project_name) <= 60 and len(plan.slug) <= 40
-    for name in identifiers(plan):
-        assert IDENT.match(name) and name not in UNSAFE, name
-    for res in plan.answers.get("resources", []):
-        assert "id" not in [f["name"] for f in res["fields"]]
-        assert res["name"] != "item"
-
-
-def test_corpus_accuracy(catalog: Catalog) -> None:
-    rows = corpus()
+def accuracy(rows: list[dict[str, str]], catalog: Catalog) -> tuple[float, list[str]]:
     misses = []
     for row in rows:
         name, _ = offline.choose_blueprint(row["statement"], catalog)
         if name != row["blueprint"]:
             misses.append(f"{row['blueprint']} -> {name}: {row['statement']}")
-    print(f"corpus accuracy {1 - len(misses) / len(rows):.3f}; misses: {misses}")
-    assert len(rows) >= 30
-    assert 1 - len(misses) / len(rows) >= 0.9, misses
+    return 1 - len(misses) / len(rows), misses
 
 
-def test_every_corpus_plan_is_valid(catalog: Catalog) -> None:
-    for row in corpus():
+# --- the statement files -------------------------------------------------------------------------------------------
+
+
+def test_tuning_file_is_labelled_and_covers_every_blueprint(catalog: Catalog) -> None:
+    rows = statements(TUNING)
+    assert len(rows) == 40
+    assert all(set(row) == {"statement", "blueprint", "users", "verb", "thing"} for row in rows)
+    assert {row["blueprint"] for row in rows} == set(catalog.names())
+    assert len({row["statement"] for row in rows}) == len(rows)
+
+
+def test_heldout_accuracy(catalog: Catalog) -> None:
+    """The goal, measured on statements the planner was never tuned on: 60 written blind (by a session that never
+    saw the planner's code), first scored 0.967 (58/60), 0.983 after one fix that was not about these statements
+    (a fill that its blueprint refused now retries from a plainer reading instead of failing)."""
+    rows = statements(HELDOUT)
+    score, misses = accuracy(rows, catalog)
+    assert len(rows) >= 20
+    assert score >= 0.95, f"held-out accuracy {score:.3f}; misses: {misses}"
+
+
+def test_tuning_accuracy_does_not_regress(catalog: Catalog) -> None:
+    score, misses = accuracy(statements(TUNING), catalog)
+    assert score >= 0.95, misses
+
+
+def test_probe_accuracy_does_not_regress(catalog: Catalog) -> None:
+    """322 statements written in batches while building the planner; each batch was first scored unseen
+    (0.85-0.97; the last six batches, after the dev-set work, 0.92-0.97), then its misses fixed by general
+    rules. Now tuning data: a regression guard."""
+    score, misses = accuracy(statements(FIXTURES / "statements_probes.jsonl"), catalog)
+    assert score >= 0.95, misses
+
+
+def test_dev_accuracy_does_not_regress(catalog: Catalog) -> None:
+    """80 statements written blind by someone who never saw the code (0.925 when first scored, before the reading
+    learnt compound subjects and requests for help); studied since, so tuning data: a regression guard."""
+    score, misses = accuracy(statements(FIXTURES / "statements_dev.jsonl"), catalog)
+    assert score >= 0.95, misses
+
+
+def test_dev_readings_name_the_labelled_users(catalog: Catalog) -> None:
+    """Who the prototype is for, as labelled by the statements' author (for a chatbot: who asks)."""
+    rows = [row for row in statements(FIXTURES / "statements_dev.jsonl") if row.get("users")]
+    plans = [offline.plan(row["statement"], catalog) for row in rows]
+    right = sum(p.brief.target_users[0].lower() == row["users"].lower() for p, row in zip(plans, rows, strict=True))
+    assert right / len(rows) >= 0.85, right
+
+
+def test_tuning_readings_name_the_labelled_users_and_verbs() -> None:
+    """The reading finds who has the problem, and the statement's verb among its actions, for most statements."""
+    rows = statements(TUNING)
+    users = sum((read(row["statement"]).users or "").lower() == row["users"].lower() for row in rows)
+    verbs = 0
+    for row in rows:
+        reading = read(row["statement"])
+        verbs += row["verb"] in {a.verb for a in reading.actions} or (row["verb"] == "ask" and reading.topics != [])
+    assert users / len(rows) >= 0.85, users
+    assert verbs / len(rows) >= 0.8, verbs
+
+
+# --- the reading ---------------------------------------------------------------------------------------------------
+
+
+def test_reading_of_a_board_statement() -> None:
+    r = read("Depot supervisors need to see which repair tickets are overdue and reassign them to another mechanic.")
+    assert r.users == "Depot supervisors" and r.actor_kind == "person"
+    assert r.things[0].label == "repair ticket" and r.things[0].plural_label == "repair tickets"
+    reassign = next(a for a in r.actions if a.verb == "reassign")
+    assert reassign.kind == "change" and reassign.object is not None and reassign.object.name == "repair_ticket"
+    assert reassign.target is not None and reassign.target.label == "mechanic" and reassign.target.is_person
+    overdue = next(s for s in r.states if s.value == "Overdue")
+    assert len(overdue.values) >= 2
+
+
+def test_reading_of_devices_and_quantities() -> None:
+    r = read("Cold-store freezers report their temperature in °C every 10 minutes and we need an endpoint for it.")
+    assert r.actor == "Cold-store freezers" and r.actor_kind in ("device", "system")
+    assert any(a.kind == "send" and a.verb == "report" for a in r.actions)
+    assert any(q.unit == "°C" for q in r.quantities)
+    assert "every 10 minutes" in r.frames
+
+
+def test_reading_of_a_passive_statement_and_of_amounts() -> None:
+    r = read("Meter readings should be submitted by energy suppliers, about 200 readings a week.")
+    assert r.actor == "Energy suppliers" and r.actor_kind == "partner"
+    assert r.users == "Energy suppliers"
+    assert any(q.amount == 200 and q.per == "week" for q in r.quantities)
+
+
+def test_reading_of_topics_and_sensitive_domains() -> None:
+    r = read("Patients keep phoning the clinic about parking, opening hours and repeat prescriptions.")
+    assert r.topics[:3] == ["parking", "opening hours", "repeat prescriptions"]
+    assert r.sensitive == "health"
+    assert read("Letting agents want to screen tenants before a viewing.").sensitive == "tenant screening"
+    assert read("Nursery staff want to see which children were picked up late.").sensitive == "children"
+    assert read("Warehouse leads want to see which pallets are late.").sensitive is None
+
+
+def test_reading_of_a_user_story_and_a_delegated_system() -> None:
+    story = read("As a claims handler, I want to see which claims are waiting for documents.")
+    assert story.users == "Claims handlers" and story.actor_kind == "person"
+    delegated = read("Travel agencies want their booking system to fetch seat availability by flight number.")
+    assert delegated.users == "Travel agencies" and delegated.actor_kind == "system"
+
+
+def test_words_that_are_not_things_never_become_things() -> None:
+    r = read("Staff were able to reassign shifts now, but nobody showed up to the training.")
+    labels = {t.label for t in r.things}
+    assert labels.isdisjoint({"able", "now", "showed", "reassign", "nobody"})
+    assert "shift" in labels
+
+
+@pytest.mark.parametrize(
+    ("statement", "users", "kind"),
+    [
+        ("Ticket scanning gates must post every entry to the stadium database.", "Ticket scanning gates", None),
+        ("Vending machine fleets across the campus report stock levels every hour.", "Vending machine fleets", None),
+        ("Billing operations staff need to see which invoices bounced.", "Billing operations staff", "person"),
+        ("Our suppliers' invoicing systems need to send credit notes to us.", "Invoicing systems", "system"),
+        ("Wind turbines on the ridge report blade speed every 10 seconds.", "Wind turbines", "device"),
+    ],
+)
+def test_compound_subjects_are_kept_whole(statement: str, users: str, kind: str | None) -> None:
+    """A bare singular noun opens a compound ("ticket scanning gates"), never a subject of its own."""
+    r = read(statement)
+    assert r.users == users
+    if kind:
+        assert r.actor_kind == kind
+
+
+def test_asking_for_help_and_asking_participles_are_questions(catalog: Catalog) -> None:
+    """ "need guidance", "asking whether": people with questions; the ones asking are who the bot is for."""
+    helped = read("Warehouse temps need quick guidance when a forklift battery warning lights up.")
+    assert any(a.kind == "ask" for a in helped.actions)
+    plan = offline.plan("Our help desk gets 300 emails a month from tenants asking whether pets are allowed.", catalog)
+    assert plan.blueprint == "chatbot"
+    assert plan.brief.target_users[0] == "Tenants"
+    co = read("Co-owners want explanations of the lease in simple words before they submit a renewal.")
+    assert co.actor_kind == "person" and co.things[0].head != "word"  # people who ask, even if they also submit
+    verbs = read("Clients of the agency want to know what happens when a visa is refused.")
+    assert "happen" not in {t.head for t in verbs.things} and not verbs.things[0].is_system
+
+
+def test_passives_and_lists_are_not_states_or_verbs() -> None:
+    pushed = read("Delivery slots should be pushed by the planning tool to every store.")
+    assert all(s.value.lower() != "pushed" for s in pushed.states)
+    listed = read("Learners ask about enrolment dates, fees and resits.")
+    assert "resit" not in {a.verb for a in listed.actions} and "resits" in listed.topics
+    owned = read("Invoices that are unpaid must be chased by the finance team.")
+    assert any(s.value == "Unpaid" and s.of == "invoice" for s in owned.states)
+
+
+def test_quantity_labels_and_counted_heads() -> None:
+    r = read("Fridge sensors in 40 corner shops send temperature in °C and humidity every 5 minutes.")
+    labels = {q.label for q in r.quantities}
+    assert {"Temperature (°C)", "Humidity (%)"} <= labels
+    assert any(q.name == "shops" and q.amount == 40 for q in r.quantities)
+
+
+def test_numbers_that_fit_become_targets(catalog: Catalog) -> None:
+    plan = offline.plan(
+        "Passengers want 70% of their questions about baggage, refunds and seat changes answered by a bot.", catalog
+    )
+    resolved = next(i for i in plan.brief.indicators if i.id == "resolved_rate")
+    assert resolved.target == 0.7 and "70%" in plan.brief.hypotheses[0].belief
+    cut = offline.plan("Gym members ask how to cut their monthly fee by 20% and when classes start.", catalog)
+    assert next(i for i in cut.brief.indicators if i.id == "resolved_rate").target == 0.5
+
+
+def test_an_add_action_is_measured_by_the_record_it_adds(catalog: Catalog) -> None:
+    plan = offline.plan(
+        "Quality inspectors need to record defects per production batch and see which lines fail.", catalog
+    )
+    action = plan.answers["actions"][0]
+    if action.get("kind") == "add":
+        assert plan.brief.indicators[0].event == "record_added"
+        assert plan.brief.indicators[0].where == {"action": action["id"]}
+    else:
+        assert plan.brief.indicators[0].event == "action_taken"
+
+
+# --- bad input and the lexicon -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["hi", "asdf qwerty", "hello there", "?!", "12345"])
+def test_text_with_nobody_and_nothing_is_bad_input(catalog: Catalog, text: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        offline.plan(text, catalog)
+    assert "\n" not in caught.value.message and "say who has what problem" in caught.value.message
+
+
+def test_bad_input_exits_2_with_one_line(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--offline", "--dry-run", "hello there")
+    assert result.exit_code == ExitStatus.BAD_INPUT
+    assert "Traceback" not in result.output and "say who has what problem" in result.output
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "raise ImportError('No module named lemminflect')",  # missing
+        "def getAllLemmas(word, upos=None):\n    return {}\n",  # installed but its data is gone
+    ],
+)
+def test_a_missing_or_broken_lexicon_is_one_clear_line(tmp_path: Path, body: str) -> None:
+    fake = tmp_path / "lemminflect"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(body + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SCAFFOLD_"))}
+    env["PYTHONPATH"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "scaffolder", "--offline", "--dry-run", "Fleet managers need to see late vans"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == ExitStatus.FAILURE, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if "lemminflect" in line]
+    assert len(lines) == 1 and "missing or broken" in lines[0]
+
+
+# --- plans ---------------------------------------------------------------------------------------------------------
+
+
+def assert_reads_the_statement(plan: Plan, catalog: Catalog, statement: str) -> None:
+    assert validate_plan(plan, catalog) == []
+    assert plan.schema_version == 2 and plan.provenance is not None and plan.provenance.planner == "offline"
+    users = plan.brief.target_users[0]
+    assert users.lower() not in GENERIC_USERS
+    lowered = statement.lower()
+    assert any(word.rstrip("s")[:-1] in lowered for word in re.findall(r"[a-z]{3,}", users.lower())), users
+    assert not PLACEHOLDER.match(plan.project_name)
+    text = json.dumps(plan.answers)
+    assert not re.search(r'"[A-Z][a-z]+ 0\d"', text), "placeholder rows"
+    answers = plan.answers
+    names = [answers.get("entity"), *[r["name"] for r in answers.get("resources", [])][:1]]
+    names += [i["name"] for i in answers.get("intents", [])][:1]
+    for name in filter(None, names):  # the rows, first resource and first intent: named after the statement's words
+        assert any(part.rstrip("s")[:4] in lowered for part in name.split("_") if len(part) > 2), name
+    for action in answers.get("actions", []):  # the action is the statement's verb, or sets a state it names
+        label = action["label"].split()[0].lower()
+        assert label[:4] in lowered or any(s["mode"] == "fixed" for s in action.get("sets", [])), action["label"]
+
+
+def test_every_tuning_statement_gives_a_valid_plan_from_its_words(catalog: Catalog) -> None:
+    for row in statements(TUNING):
         plan = offline.plan(row["statement"], catalog)
-        assert_valid(plan, catalog, row["statement"])
-        assert plan.brief.target_users[0].lower() in row["statement"].lower()
-        assert 2 <= len(plan.brief.hypotheses) <= 3 and 2 <= len(plan.brief.indicators) <= 4
+        assert_reads_the_statement(plan, catalog, row["statement"])
         for hypothesis in plan.brief.hypotheses:
-            assert hypothesis.belief.startswith("We believe") and " because " in hypothesis.belief
+            assert hypothesis.belief.startswith("We believe ") and hypothesis.belief.endswith(".")
 
 
-@pytest.mark.parametrize(("statement", "expected"), FRESH)
-def test_fresh_statements_pick_the_sensible_blueprint(catalog: Catalog, statement: str, expected: str) -> None:
-    name, reason = offline.choose_blueprint(statement, catalog)
-    assert name == expected, reason
-    assert_valid(offline.plan(statement, catalog), catalog, statement)
+def test_sensitive_domains_add_a_consent_note(catalog: Catalog) -> None:
+    plan = offline.plan("Care home nurses need to see which residents missed their medication today.", catalog)
+    assert plan.brief.notes and "consent" in plan.brief.notes[0]
+    assert not offline.plan("Depot leads need to see which vans are late.", catalog).brief.notes
 
 
-def test_plan_is_deterministic(catalog: Catalog) -> None:
-    for statement in (PHARMACY, PLANT, WEDDING):
-        assert offline.plan(statement, catalog).model_dump() == offline.plan(statement, catalog).model_dump()
+def test_forced_blueprint_is_used_and_said(catalog: Catalog) -> None:
+    for name in catalog.names():
+        plan = offline.plan("Depot leads need to see which vans are late.", catalog, blueprint=name)
+        assert plan.blueprint == name and "--blueprint" in plan.rationale
+        assert validate_plan(plan, catalog) == []
 
 
-def test_plan_does_not_depend_on_the_hash_seed(catalog: Catalog) -> None:
+def test_weak_evidence_is_said_in_the_warning(catalog: Catalog) -> None:
+    plan = offline.plan("Invoices.", catalog)
+    assert plan.provenance is not None
+    assert any("evidence" in w for w in plan.provenance.warnings), plan.provenance.warnings
+    strong = offline.plan("Depot leads need a dashboard of late vans per depot.", catalog)
+    assert strong.provenance is not None and not strong.provenance.warnings
+
+
+def test_a_plan_takes_under_50_ms_after_the_import(catalog: Catalog) -> None:
+    rows = statements(TUNING)
+    for row in rows[:6]:
+        offline.plan(row["statement"], catalog)  # imports, Faker, caches
+    times = []
+    for row in rows:
+        start = time.perf_counter()
+        offline.plan(row["statement"], catalog)
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.05, f"median {statistics.median(times) * 1000:.0f} ms"
+
+
+ADVERSARIAL = [
+    "{{ cookiecutter.project }} managers need {% raw %} ${HOME} $(rm -rf /)",
+    "../../etc/passwd users want to see files",
+    "\"quotes\" and 'apostrophes' and it’s fine for tenants",
+    "class import id list type def lambda",
+    "Users want to ask about class, import and def",
+    "People need to send id, type and list to the system",
+    "café naïve résumé users want to see größe per Straße",
+    " ".join(["noise"] * 400)[:2000],
+    "Robert'); DROP TABLE students;-- wants a report",
+]
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL)
+def test_hostile_text_gives_a_valid_plan_or_bad_input(catalog: Catalog, text: str) -> None:
+    try:
+        plan = offline.plan(text, catalog)
+    except BadInput:
+        return
+    assert validate_plan(plan, catalog) == []
+
+
+# --- properties over generated statements -----------------------------------------------------------------------------
+
+ROLES = ["nurse", "driver", "teacher", "auditor", "planner", "dispatcher", "librarian", "baker", "ranger", "curator"]
+OBJECTS = ["invoice", "delivery", "booking", "inspection", "shipment", "complaint", "permit", "repair", "order"]
+VERBS = ["approve", "reassign", "review", "track", "cancel", "schedule", "flag", "check"]
+STATES = ["late", "overdue", "pending", "missing", "cancelled"]
+SHAPES = [
+    "{Role}s need to see which {object}s are {state} and {verb} them.",
+    "Our {role}s keep losing track of {state} {object}s and want to {verb} them.",
+    "As a {role}, I want to {verb} {object}s that are {state}.",
+    "{Role}s at three sites want to {verb} each {object} before noon.",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    role=st.sampled_from(ROLES),
+    obj=st.sampled_from(OBJECTS),
+    verb=st.sampled_from(VERBS),
+    state=st.sampled_from(STATES),
+    shape=st.sampled_from(SHAPES),
+)
+def test_generated_statements_are_read_from_their_own_words(
+    catalog: Catalog, role: str, obj: str, verb: str, state: str, shape: str
+) -> None:
+    statement = shape.format(Role=role.capitalize(), role=role, object=obj, verb=verb, state=state)
+    reading = read(statement)
+    assert reading.users is not None and reading.users.lower().rstrip("s").startswith(role[:-1])
+    assert obj in {t.head for t in reading.things}
+    assert verb in {a.verb for a in reading.actions}
+    plan = offline.plan(statement, catalog)
+    assert_reads_the_statement(plan, catalog, statement)
+    assert role in plan.brief.target_users[0].lower()
+
+
+def test_plans_are_the_same_under_any_hash_seed() -> None:
+    rows = [row["statement"] for row in statements(TUNING)[::5]]
     code = (
         "import json, sys; from scaffolder.catalog import Catalog; from scaffolder.planners import offline; "
         "c = Catalog(); print(json.dumps([offline.plan(s, c).model_dump(mode='json') for s in sys.argv[1:]]))"
     )
-    outputs = set()
-    for seed in ("1", "2"):
+    outputs = []
+    for seed in ("0", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run(
-            [sys.executable, "-c", code, PHARMACY, PLANT, WEDDING], cwd=ROOT, env=env, capture_output=True, text=True
+        done = subprocess.run(
+            [sys.executable, "-c", code, *rows], capture_output=True, text=True, env=env, timeout=300, check=True
         )
-        assert result.returncode == 0, result.stderr
-        outputs.add(result.stdout)
-    assert len(outputs) == 1
-
-
-def test_pharmacy_resources_come_from_the_statement(catalog: Catalog) -> None:
-    plan = offline.plan(PHARMACY, catalog)
-    assert plan.blueprint == "api"
-    resources = plan.answers["resources"]
-    assert [r["plural"] for r in resources] == ["prescriptions", "approvals"]
-    assert plan.brief.target_users == ["Partner pharmacies"]
-    approval = resources[1]
-    field_names = [f["name"] for f in approval["fields"]]
-    assert "insurer" in field_names and "status" in field_names
-    assert 3 <= len(field_names) <= 6
-    statuses = {s["status"] for s in approval["samples"]}
-    assert statuses <= {"approved", "pending", "rejected"}
-    assert 3 <= len(approval["samples"]) <= 5
-    assert all(re.match(r"^RX-\d+$", s["reference"]) for s in resources[0]["samples"])
-    created = plan.brief.indicators[0]
-    assert (created.event, created.of_event, created.where) == (
-        "resource_created",
-        "resource_viewed",
-        {"resource": "approval"},
-    )
-
-
-@pytest.mark.parametrize(
-    ("statement", "expected"),
-    [
-        ("Utility companies want to submit meter readings and get back estimated bills.", {"meter_reading", "bill"}),
-        (
-            "Charity platforms need to register donations and retrieve a donor's yearly tax receipt.",
-            {"donation", "tax_receipt"},
-        ),
-        (
-            "Accounting software vendors want to send us invoices and receive a payment link back.",
-            {"invoice", "payment_link"},
-        ),
-    ],
-)
-def test_api_resources_name_the_things_exchanged(catalog: Catalog, statement: str, expected: set[str]) -> None:
-    plan = offline.plan(statement, catalog)
-    assert {r["name"] for r in plan.answers["resources"]} == expected
-
-
-def test_streamlit_columns_come_from_the_statement(catalog: Catalog) -> None:
-    plan = offline.plan(PLANT, catalog)
-    a = plan.answers
-    assert plan.blueprint == "streamlit"
-    columns = {c["name"]: c["kind"] for c in a["columns"]}
-    assert columns["shift"] == "category" and a["group_by"] == "shift"
-    assert a["metric"].startswith("uptime") and columns[a["metric"]] == "number"
-    assert any(name.startswith("scrap_rate") for name in columns)
-    assert a["entity"] == "machine"
-    assert 12 <= len(a["rows"]) <= 24
-    assert [s["kind"] for s in a["screens"]] == ["overview", "table", "detail"]
-    assert all(set(row) <= set(columns) for row in a["rows"])
-    assert all(0 <= row[a["metric"]] <= 100 for row in a["rows"])
-    assert {row["shift"] for row in a["rows"]} <= {"Early", "Late", "Night"}
-
-
-def test_every_streamlit_plan_uses_words_of_its_statement(catalog: Catalog) -> None:
-    for row in corpus():
-        if row["blueprint"] != "streamlit":
-            continue
-        plan = offline.plan(row["statement"], catalog, blueprint="streamlit")
-        words = set(re.findall(r"[a-z]+", row["statement"].lower()))
-        stems = {w[:5] for w in words if len(w) > 3}
-        column_words = {part[:5] for c in plan.answers["columns"] for part in c["name"].split("_") if len(part) > 3}
-        assert column_words & stems, (row["statement"], plan.answers["columns"])
-
-
-def test_action_label_fits_the_statement(catalog: Catalog) -> None:
-    auditors = offline.plan(
-        "Auditors need to sample transactions, filter by amount and vendor, and record findings.", catalog
-    )
-    assert auditors.answers["action_label"] == "Record finding"
-    tickets = offline.plan("Dispatchers want a board of open service tickets with technician assignments.", catalog)
-    assert tickets.answers["action_label"] == "Assign technician"
-
-
-def test_chatbot_intents_are_the_topics(catalog: Catalog) -> None:
-    plan = offline.plan(WEDDING, catalog)
-    a = plan.answers
-    names = [i["name"] for i in a["intents"]]
-    assert plan.blueprint == "chatbot"
-    assert {"dress_code", "parking", "schedule", "human_handoff"} <= set(names)
-    for intent in a["intents"]:
-        assert len(intent["examples"]) == 3
-        if intent["name"] != "human_handoff":
-            assert "prototype" in intent["answer"] and "replace" in intent["answer"].lower()
-    assert "dress code" in a["greeting"] and a["fallback"] and a["persona"]
-    indicator_events = {i.event for i in plan.brief.indicators}
-    assert {"conversation_resolved", "feedback_given"} <= indicator_events
-
-
-def test_chatbot_turns_the_main_question_into_an_intent(catalog: Catalog) -> None:
-    plan = offline.plan("Tenants want to ask whether their landlord can raise the rent", catalog)
-    examples = [e for i in plan.answers["intents"] for e in i["examples"]]
-    assert any("whether my landlord can raise the rent" in e for e in examples)
-    assert 3 <= len(plan.answers["intents"]) <= 8
-
-
-@pytest.mark.parametrize("forced", ["api", "streamlit", "chatbot"])
-def test_forced_blueprint(catalog: Catalog, forced: str) -> None:
-    for statement in (PHARMACY, PLANT, WEDDING, "x"):
-        plan = offline.plan(statement, catalog, blueprint=forced)
-        assert plan.blueprint == forced
-        assert_valid(plan, catalog, statement)
-        assert "--blueprint" in plan.rationale
-
-
-@pytest.mark.parametrize("statement", ADVERSARIAL)
-def test_adversarial_statements_still_give_a_valid_plan(catalog: Catalog, statement: str) -> None:
-    plan = offline.plan(statement, catalog)
-    assert_valid(plan, catalog, statement)
-    assert plan.provenance is not None and plan.provenance.warnings == []
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(min_size=1, max_size=400).map(lambda s: " ".join(s.split())).filter(bool))
-def test_any_text_gives_a_valid_plan(catalog: Catalog, statement: str) -> None:
-    assert_valid(offline.plan(statement, catalog), catalog, statement)
-
-
-SALAD = "ask see send per by about the users want need to which whether how id type class list import for each and , . "
-SALAD += "orders order booking system import def return lambda café 2026 ’s"
-WORDS = st.sampled_from(SALAD.split(" "))
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(WORDS, min_size=1, max_size=40).map(" ".join), st.sampled_from([None, "api", "streamlit", "chatbot"]))
-def test_statement_like_word_salad_gives_a_valid_plan(catalog: Catalog, statement: str, forced: str | None) -> None:
-    assert_valid(offline.plan(statement, catalog, blueprint=forced), catalog, statement)
-
-
-def test_custom_blueprint_is_scored_by_its_keywords(tmp_path: Path) -> None:
-    folder = tmp_path / "kiosk"
-    folder.mkdir()
-    (folder / "copier.yml").write_text(
-        "project_name: {type: str}\nslug: {type: str}\nscreen_title: {type: str}\nlanguages: {type: int, default: 2}\n",
-        encoding="utf-8",
-    )
-    (folder / "blueprint.yml").write_text(
-        "name: kiosk\ntitle: Touch kiosk\nsummary: A kiosk.\nuse_when: visitors use a touch screen kiosk\n"
-        "keywords: [kiosk, touch screen, lobby]\nevents: {kiosk_opened: opened, kiosk_done: finished}\n",
-        encoding="utf-8",
-    )
-    catalog = Catalog([tmp_path])
-    statement = "Hotel guests want a lobby kiosk with a touch screen for check-out"
-    name, reason = offline.choose_blueprint(statement, catalog)
-    assert name == "kiosk" and "kiosk" in reason
-    plan = offline.plan(statement, catalog)
-    assert plan.blueprint == "kiosk"
-    assert_valid(plan, catalog, statement)
-    assert {e for i in plan.brief.indicators for e in i.events()} <= {"kiosk_opened", "kiosk_done"}
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
