@@ -10,13 +10,13 @@ import json
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import Catalog
-from scaffolder.errors import BadInput, ScaffoldError
+from scaffolder.errors import BadInput, ExitStatus, ScaffoldError
 from scaffolder.pipeline import Notify, Request, Result, run
 
 if TYPE_CHECKING:
@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class Entry:
-    """One line of the batch file."""
+    """One line of the batch file; `error` when the line itself cannot be used (it fails alone)."""
 
     index: int
     statement: str
     blueprint: str | None = None
     out: str | None = None
+    error: str | None = None
+    experiment: str | None = None  # lines naming the same experiment are its variants
 
 
 @dataclass
@@ -57,37 +59,58 @@ class Outcome:
 
 
 def read_entries(path: Path) -> list[Entry]:
-    """Plain lines are statements; lines starting with `{` are JSON objects with statement, blueprint, out."""
+    """Plain lines are statements; lines starting with `{` are JSON objects with statement, blueprint, out.
+
+    A line that cannot be used (not UTF-8, binary, malformed JSON, a statement that is not a string) becomes an
+    entry with an `error`, failing alone like a line that fails to plan; only a file with no usable line at all is
+    bad input as a whole."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as error:
         raise BadInput(f"cannot read {path}: {error.strerror}") from error
-    except UnicodeDecodeError:
-        raise BadInput(f"{path} is not UTF-8 text") from None
-    if "\x00" in text:
-        raise BadInput(f"{path} looks binary; give one statement per line")
+    data = data.removeprefix(b"\xef\xbb\xbf")
     entries: list[Entry] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("{"):
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise BadInput(f"{path}:{number}: not valid JSON ({error.msg})") from None
-            statement = data.get("statement")
-            if not isinstance(statement, str):
-                raise BadInput(f'{path}:{number}: a JSON line needs a "statement" string')
-            blueprint, out = data.get("blueprint"), data.get("out")
-            if not isinstance(blueprint, str | None) or not isinstance(out, str | None):
-                raise BadInput(f'{path}:{number}: "blueprint" and "out" must be strings')
-            entries.append(Entry(number, statement, blueprint, out))
-        else:
-            entries.append(Entry(number, line))
+    for number, raw in enumerate(data.splitlines(), 1):
+        entry = _entry(number, raw)
+        if entry is not None:
+            entries.append(entry)
     if not entries:
         raise BadInput(f"{path} has no statements")
+    if all(e.error for e in entries):
+        raise BadInput(f"{path}:{entries[0].index}: {entries[0].error}" + _more(len(entries) - 1))
     return entries
+
+
+def _more(count: int) -> str:
+    return f" (and {count} more line(s) like it)" if count else ""
+
+
+def _entry(number: int, raw: bytes) -> Entry | None:
+    """One line as an Entry (None for blank lines and comments)."""
+    shown = raw.decode("utf-8", "replace").strip()[:80]
+    try:
+        line = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return Entry(number, shown, error="the line is not UTF-8 text")
+    if any(ord(ch) < 32 and ch != "\t" for ch in line):
+        return Entry(number, "".join(ch for ch in shown if ch.isprintable()), error="the line looks binary")
+    if not line or line.startswith("#"):
+        return None
+    if not line.startswith("{"):
+        return Entry(number, line)
+    try:
+        data = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as error:
+        return Entry(number, shown, error=f"not valid JSON ({getattr(error, 'msg', 'nested too deeply')})")
+    statement = data.get("statement") if isinstance(data, dict) else None
+    if not isinstance(statement, str):
+        return Entry(number, shown, error='a JSON line needs a "statement" string')
+    blueprint, out, experiment = data.get("blueprint"), data.get("out"), data.get("experiment")
+    if not all(isinstance(v, str | None) for v in (blueprint, out, experiment)):
+        return Entry(number, statement, error='"blueprint", "out" and "experiment" must be strings')
+    blueprint = blueprint.strip().lower() or None if blueprint is not None else None  # spelled as --blueprint is
+    experiment = experiment.strip() or None if experiment is not None else None
+    return Entry(number, statement, blueprint, out, experiment=experiment)
 
 
 class _Names:
@@ -113,17 +136,50 @@ class _Names:
         return self.parent / name
 
 
-def _render_job(plan_data: dict[str, Any], blueprint_dirs: tuple[str, ...], out: str) -> str:
+def _render_job(
+    plan_data: dict[str, Any], blueprint_dirs: tuple[str, ...], out: str, experiment: dict[str, str | None]
+) -> str:
     """In a worker process: render and commit one plan that the parent already planned and validated."""
     from scaffolder.catalog import Catalog
     from scaffolder.pipeline import write
     from scaffolder.plan import Plan
 
-    return write(Plan.model_validate(plan_data), Catalog(tuple(Path(d) for d in blueprint_dirs)), Path(out))
+    catalog = Catalog(tuple(Path(d) for d in blueprint_dirs))
+    return write(Plan.model_validate(plan_data), catalog, Path(out), **experiment)
 
 
 def _ready() -> None:
     """Starts a worker early, so that it forks while the planners are still waiting on the LLM."""
+
+
+def _exit_with(batch_pid: int) -> None:
+    """Worker initializer: exit as soon as the batch process is gone, however it went (kill -9 included).
+
+    A forkserver worker's parent is the forkserver, not the batch, and each worker holds the pipes that would
+    otherwise tell it (and the forkserver) that the batch has died: without this they live on, holding the
+    caller's standard output open. A pidfd (Linux) becomes readable when the batch exits; elsewhere, polling."""
+    import select
+    import time
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(batch_pid)
+        except (AttributeError, OSError):
+            handle = None
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while True:
+                time.sleep(0.5)
+                try:
+                    os.kill(batch_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="scaffold-batch-watch", daemon=True).start()
 
 
 class _Renderer:
@@ -147,19 +203,22 @@ class _Renderer:
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(self.PRELOAD))
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+        )
         for _ in range(self.workers):
             self.pool.submit(_ready)
 
-    def write(self, plan: Plan, out: Path) -> str:
+    def write(self, plan: Plan, out: Path, experiment: str | None = None, variant: str | None = None) -> str:
         if self.starting is not None:
             self.starting.join()
+        names = {"experiment": experiment, "variant": variant}
         if self.pool is None:
             from scaffolder.pipeline import write
 
-            return write(plan, Catalog(self.blueprint_dirs), out)
+            return write(plan, Catalog(self.blueprint_dirs), out, **names)
         dirs = tuple(str(d) for d in self.blueprint_dirs)
-        return self.pool.submit(_render_job, plan.model_dump(mode="json"), dirs, str(out)).result()
+        return self.pool.submit(_render_job, plan.model_dump(mode="json"), dirs, str(out), names).result()
 
     def close(self) -> None:
         if self.starting is not None:
@@ -168,23 +227,53 @@ class _Renderer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_batch(file: Path, parent: Path, template: Request, *, jobs: int, notify: Notify) -> list[Outcome]:
+#: Said for each line that an interrupt stopped before its prototype was written.
+NOT_WRITTEN = "interrupted before this line's prototype was written"
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a batch; `outcomes` says, line by line, what was written in full and what not."""
+
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__(NOT_WRITTEN)
+        self.outcomes = outcomes
+
+
+#: Planning requests in flight at once when --jobs is not given: every line of a batch up to this many, which hosted
+#: APIs' rate limits bear (their 429s are retried by the openai client after the Retry-After the server sends).
+DEFAULT_JOBS = 16
+
+
+def run_batch(file: Path, parent: Path, template: Request, *, jobs: int | None, notify: Notify) -> list[Outcome]:
     """Scaffold every entry of `file` under `parent`: plans `jobs` at a time, renders on every core.
 
-    Outcomes are in file order."""
+    Outcomes are in file order. On an interrupt no new render starts, renders under way finish (each is atomic),
+    and BatchInterrupted carries every line's outcome."""
     entries = read_entries(file)
     parent = parent.absolute()
     names = _Names(parent)
     renderer = _Renderer(len(entries), template.blueprint_dirs)
     catalog = Catalog(template.blueprint_dirs)  # one for all entries: its parsed questions and schemas are reused
+    stopping = threading.Event()
+    rendering: set[int] = set()
+    state = threading.Lock()
 
     def one(entry: Entry) -> Outcome:
         outcome = Outcome(entry.index, entry.statement)
+        if entry.error:
+            outcome.error, outcome.exit_code = f"line {entry.index}: {entry.error}", int(BadInput.exit_status)
+            return outcome
         try:
             request = replace(template, statement=entry.statement, blueprint=entry.blueprint, dry_run=True)
             planned = run(request, lambda m: notify(f"line {entry.index}: {m}"), quiet_offline=True, catalog=catalog)
+            with state:
+                if stopping.is_set():
+                    outcome.error, outcome.exit_code = NOT_WRITTEN, int(ExitStatus.INTERRUPTED)
+                    return outcome
+                rendering.add(entry.index)
             out = names.claim(entry.out or planned.plan.slug, explicit=entry.out is not None)
-            commit = renderer.write(planned.plan, out)
+            variant = (entry.out or out.name) if entry.experiment else None
+            commit = renderer.write(planned.plan, out, entry.experiment, variant)
             outcome.result = Result(plan=planned.plan, out=out, commit=commit, warnings=planned.warnings)
             if template.verify:
                 from scaffolder.verify import verify
@@ -196,8 +285,29 @@ def run_batch(file: Path, parent: Path, template: Request, *, jobs: int, notify:
             outcome.error, outcome.exit_code = f"unexpected {type(error).__name__}: {error}", 1
         return outcome
 
+    pool = ThreadPoolExecutor(
+        max_workers=jobs or max(1, min(len(entries), DEFAULT_JOBS)), thread_name_prefix="scaffold-batch"
+    )
+    futures = [pool.submit(one, entry) for entry in entries]
     try:
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="scaffold-batch") as pool:
-            return list(pool.map(one, entries))
+        results = [future.result() for future in futures]
+        pool.shutdown()
+        return results
+    except KeyboardInterrupt:
+        with state:
+            stopping.set()
+            under_way = [future for entry, future in zip(entries, futures, strict=True) if entry.index in rendering]
+        pool.shutdown(wait=False, cancel_futures=True)
+        wait(under_way, timeout=300)  # atomic renders: each ends written in full, or not at all
+        raise BatchInterrupted(
+            [_settled(entry, future) for entry, future in zip(entries, futures, strict=True)]
+        ) from None
     finally:
         renderer.close()
+
+
+def _settled(entry: Entry, future: Future[Outcome]) -> Outcome:
+    """A line's outcome after an interrupt: its own if it finished, else not written."""
+    if future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()
+    return Outcome(entry.index, entry.statement, error=NOT_WRITTEN, exit_code=int(ExitStatus.INTERRUPTED))

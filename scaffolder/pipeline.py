@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from scaffolder import __version__
 from scaffolder.errors import BadInput, PlanInvalid, PlannerUnavailable
+from scaffolder.settings import LLMSettings
+from scaffolder.validation import parse_plan, strict_json
 
 if TYPE_CHECKING:
     from scaffolder.catalog import Blueprint, Catalog
@@ -22,18 +23,6 @@ OFFLINE_NOTE = "no LLM configured (OPENAI_API_KEY and OPENAI_BASE_URL unset, or 
 STATEMENT_BUDGET = 2000
 
 Notify = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class LLMSettings:
-    """How to reach an OpenAI-compatible server. `api_key` never leaves this object."""
-
-    model: str
-    api_key: str | None = None
-    base_url: str | None = None
-    timeout: float = 60.0
-    max_retries: int = 2
-    spinner: bool = True
 
 
 @dataclass
@@ -94,58 +83,33 @@ def clean_statement(text: str, notify: Notify) -> str:
     return statement
 
 
-def validate_plan(plan: Plan, catalog: Catalog) -> list[str]:
-    """Problems that the Plan model alone cannot see: the blueprint, its answers, and the events it records."""
-    if plan.blueprint not in catalog.names():
-        return [f"blueprint: unknown blueprint {plan.blueprint!r}; choose one of {catalog.names()}"]
-    blueprint = catalog.get(plan.blueprint)
-    problems = blueprint.validate_answers(plan.answers)
-    if blueprint.events:
-        for indicator in plan.brief.indicators:
-            for event in indicator.events():
-                if event not in blueprint.events:
-                    problems.append(
-                        f"brief.indicators[{indicator.id}]: event {event!r} is not recorded by the "
-                        f"{blueprint.name} blueprint; use one of {sorted(blueprint.events)}"
-                    )
-    return problems
-
-
-def parse_plan(data: Any, catalog: Catalog, *, source: str) -> Plan:
-    """Validate untrusted plan data (from a file or an LLM) into a Plan, or raise PlanInvalid listing every problem."""
-    from pydantic import ValidationError
-
-    from scaffolder.plan import Plan
-
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as error:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'plan'}: {e['msg']}" for e in error.errors(include_url=False)
-        ]
-        raise PlanInvalid(f"{source}: {len(problems)} problem(s): {problems[0]}", problems) from None
-    problems = validate_plan(plan, catalog)
-    if problems:
-        raise PlanInvalid(f"{source}: {len(problems)} problem(s): {problems[0]}", problems)
-    return plan
+#: The largest --plan file read (a plan is a few kilobytes); `--plan /dev/zero` must not read forever.
+MAX_PLAN_BYTES = 4 * 1024 * 1024
 
 
 def load_plan_file(path: Path, catalog: Catalog) -> Plan:
     """A saved plan: a generated repo's .scaffold/plan.json, or the `plan` of `--dry-run --json` output."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PLAN_BYTES + 1)
     except OSError as error:
         raise BadInput(f"cannot read --plan {path}: {error.strerror}") from error
+    if len(raw) > MAX_PLAN_BYTES:
+        raise BadInput(f"--plan {path} is larger than {MAX_PLAN_BYTES // 2**20} MB; a plan is a few kilobytes")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = strict_json(raw.decode("utf-8-sig"))  # a BOM is accepted, as for --file
+    except (UnicodeDecodeError, ValueError) as error:
         raise BadInput(f"--plan {path} is not a JSON plan ({type(error).__name__}: {str(error)[:80]})") from error
+    except RecursionError:
+        raise BadInput(f"--plan {path} is nested too deeply to be a plan") from None
     if isinstance(data, dict) and isinstance(data.get("plan"), dict) and "scaffold_version" in data:
         data = data["plan"]  # the whole `--json` output was given
     try:
         return parse_plan(data, catalog, source=f"--plan {path}")
     except PlanInvalid as error:
         raise BadInput(error.message) from error
+    except RecursionError:
+        raise BadInput(f"--plan {path} is nested too deeply to be a plan") from None
 
 
 def make_plan(request: Request, catalog: Catalog, notify: Notify, *, quiet_offline: bool = False) -> Plan:
@@ -189,16 +153,29 @@ def copier_answers(plan: Plan, blueprint: Blueprint) -> dict[str, Any]:
     return answers
 
 
-def kit_answers(plan: Plan, blueprint: Blueprint) -> dict[str, Any]:
-    """Answers for the shared measurement kit (README, analytics, metrics, Makefile, CI)."""
+def kit_answers(
+    plan: Plan, blueprint: Blueprint, *, experiment: str | None = None, variant: str | None = None
+) -> dict[str, Any]:
+    """Answers for the shared measurement kit (README, analytics, metrics, Makefile, CI); `experiment` and `variant`
+    when this prototype is one of several made together. What each indicator computes comes from the kit's own
+    metrics.py, so the README says what the code does."""
+    from scaffolder.evidence import kit_metrics
+
+    metrics = kit_metrics()
+    brief = plan.brief.model_dump(mode="json")
     return {
         "project_name": plan.project_name,
         "slug": plan.slug,
         "blueprint_title": blueprint.title,
         "open_url": blueprint.open_url or "",
-        "brief": plan.brief.model_dump(mode="json"),
+        "brief": brief,
         "events": blueprint.events,
         "settings": blueprint.settings,
+        "before_you_show": list(blueprint.before_you_show),
+        "experiment": experiment or "",
+        "variant": variant or "",
+        "kinds": metrics.KINDS,
+        "measures": {i["id"]: metrics.measures(i) for i in brief["indicators"]},
     }
 
 
@@ -206,15 +183,22 @@ def default_out(plan: Plan, cwd: Path) -> Path:
     return cwd / plan.slug
 
 
-def write(plan: Plan, catalog: Catalog, out: Path) -> str:
-    """Render the plan into `out` atomically and commit; returns the commit sha."""
+def write(plan: Plan, catalog: Catalog, out: Path, *, experiment: str | None = None, variant: str | None = None) -> str:
+    """Render the plan into `out` atomically and commit; returns the commit sha. Prototypes made together pass the
+    `experiment` they share and their own `variant`."""
     from scaffolder.catalog import shared_kit_path
     from scaffolder.render import SHARED_ANSWERS_FILE, write_atomically
 
     blueprint = catalog.get(plan.blueprint)
     layers: list[tuple[Path, dict[str, Any], str | None]] = [(blueprint.path, copier_answers(plan, blueprint), None)]
     if blueprint.shared_kit:
-        layers.append((shared_kit_path(), kit_answers(plan, blueprint), SHARED_ANSWERS_FILE))
+        layers.append(
+            (
+                shared_kit_path(),
+                kit_answers(plan, blueprint, experiment=experiment, variant=variant),
+                SHARED_ANSWERS_FILE,
+            )
+        )
     message = f"Scaffold {plan.project_name} ({plan.blueprint} blueprint)\n\nProblem statement:\n{plan.statement}\n"
     files = {".scaffold/plan.json": plan.model_dump(mode="json")}
     return write_atomically(out, layers, files, message)
@@ -223,9 +207,10 @@ def write(plan: Plan, catalog: Catalog, out: Path) -> str:
 def run(request: Request, notify: Notify, *, quiet_offline: bool = False, catalog: Catalog | None = None) -> Result:
     """Plan, and unless this is a dry run, render, commit and (with --verify) test one prototype."""
     from scaffolder.catalog import Catalog
-    from scaffolder.render import check_target
+    from scaffolder.render import check_target, output_path
 
     if request.out is not None:
+        request.out = output_path(request.out)
         check_target(request.out)  # refuse early: before spending an LLM call
     catalog = catalog or Catalog(request.blueprint_dirs)
     plan = make_plan(request, catalog, notify, quiet_offline=quiet_offline)

@@ -1,7 +1,9 @@
 """`--variants N`: N alternative prototypes for one statement, one per blueprint, side by side in one folder.
 
 Discovery teams put several thin prototypes in front of users at once; each variant is planned with a different
-blueprint (best-ranked first), planned concurrently, and the whole set appears at once or not at all.
+blueprint (best-ranked first), planned concurrently, and the whole set appears at once or not at all. The variants
+share one experiment id (the parent folder's name) and each records its variant name (its folder's number and
+blueprint) on every event, so `scaffold report` on the parent folder compares them.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def run_variants(request: Request, count: int, notify: Notify) -> list[Result]:
     with atomic_folder(parent) as tmp:
         for number, plan in enumerate(plans, 1):
             name = f"{number}-{plan.blueprint}-{plan.slug}"[:60]
-            commit = write(plan, catalog, tmp / name)
+            commit = write(plan, catalog, tmp / name, experiment=parent.name, variant=f"{number}-{plan.blueprint}")
             results.append(Result(plan=plan, out=parent / name, commit=commit, warnings=list(plan.provenance.warnings)))  # type: ignore[union-attr]
     if request.verify:
         from scaffolder.verify import verify

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import git
 import pytest
+import yaml
 from conftest import fixture_plan, tree
 from openai_server import FakeOpenAI, Reply
 
 from scaffolder.render import TMP_PREFIX
 
+ROOT = Path(__file__).resolve().parents[1]
 PHARMACY = "Partner pharmacies need to check whether a prescription was approved before dispensing"
 DASHBOARD = "Site managers want to see a dashboard of open safety incidents per site by week"
 QUESTIONS = "Tenants keep asking questions about their rights and the rules on deposits, in plain language"
@@ -66,6 +72,26 @@ def test_batch_plain_and_jsonl_lines_make_one_repo_each(cli, tmp_path):
     assert sorted(p["blueprint"] for p in plans.values()) == ["api", "chatbot", "chatbot", "streamlit"]
     assert sorted(p["statement"] for p in plans.values()) == sorted([PHARMACY, DASHBOARD, QUESTIONS, PHARMACY])
     _no_temp_folders(tmp_path)
+
+
+def test_batch_lines_naming_an_experiment_become_its_variants(cli, tmp_path):
+    source = _write_lines(
+        tmp_path / "statements.txt",
+        {"statement": DASHBOARD, "blueprint": "streamlit", "experiment": "pick-board", "out": "board-a"},
+        {"statement": DASHBOARD, "blueprint": "chatbot", "experiment": "pick-board", "out": "board-b"},
+        {"statement": PHARMACY, "experiment": 3},
+        PHARMACY,
+    )
+    parent = tmp_path / "out"
+    result = cli("batch", str(source), "--out", str(parent), "--json")
+    assert result.exit_code == 1
+    failed = [entry for entry in json.loads(result.stdout) if not entry["ok"]]
+    assert len(failed) == 1 and '"experiment" must be' in failed[0]["error"]
+    for variant in ("board-a", "board-b"):
+        kit = yaml.safe_load((parent / variant / ".copier-answers.shared.yml").read_text())
+        assert (kit["experiment"], kit["variant"]) == ("pick-board", variant)
+    alone = next(p for p in parent.iterdir() if p.name not in ("board-a", "board-b"))
+    assert yaml.safe_load((alone / ".copier-answers.shared.yml").read_text())["experiment"] == ""
 
 
 def test_batch_json_is_one_array_in_file_order(cli, tmp_path):
@@ -138,14 +164,13 @@ def test_failing_lines_do_not_stop_the_others_and_exit_1(cli, tmp_path):
         (b"", "has no statements"),
         (b"   \n\n# only a comment\n\t\n", "has no statements"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not UTF-8"),
-        (b"statement one\n\x00\x01\x02\x03\n", "looks binary"),
         ("Pharmacies need caf\u00e9 prescriptions".encode("latin-1"), "not UTF-8"),
         (b'{"statement": "unterminated\n', "not valid JSON"),
         (b'{"statement": 42}\n', '"statement" string'),
         (b'{"statement": "x", "out": ["a"]}\n', "must be strings"),
     ],
 )
-def test_unusable_batch_file_is_exit_2_and_writes_nothing(cli, tmp_path, content, message):
+def test_a_batch_file_with_no_usable_line_is_exit_2_and_writes_nothing(cli, tmp_path, content, message):
     source = tmp_path / "batch.txt"
     source.write_bytes(content)
     parent = tmp_path / "out"
@@ -154,6 +179,38 @@ def test_unusable_batch_file_is_exit_2_and_writes_nothing(cli, tmp_path, content
     errors = [line for line in result.stderr.splitlines() if line.startswith("scaffold: error:")]
     assert len(errors) == 1 and message in errors[0]
     assert not parent.exists()
+
+
+def test_bad_lines_fail_alone_and_blueprints_are_spelled_as_on_the_command_line(cli, tmp_path):
+    """A malformed JSON line, a non-string statement, a stray non-UTF-8 byte or NUL: per-line failures, exit 1."""
+    lines = [
+        b'{"statement": "unterminated',
+        json.dumps({"statement": PHARMACY, "blueprint": " API "}).encode(),
+        b'{"statement": 42}',
+        b"Pharmacies need caf\xe9 prescriptions",
+        b"binary \x00\x01 line",
+        b"[Urgent] Clinics need to check prescription approvals",
+        PHARMACY.encode(),
+        b'{"statement": "x", "blueprint": ["api"]}',
+    ]
+    source = tmp_path / "b.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    parent = tmp_path / "out"
+    result = cli("batch", str(source), "--out", str(parent), "--json", "--jobs", "2")
+    assert result.exit_code == 1, result.stderr
+    outcomes = json.loads(result.stdout)
+    assert [o["index"] for o in outcomes] == list(range(1, 9))
+    assert [o["ok"] for o in outcomes] == [False, True, False, False, False, True, True, False]
+    failed = {o["index"]: o for o in outcomes if not o["ok"]}
+    assert "not valid JSON" in failed[1]["error"]
+    assert '"statement" string' in failed[3]["error"]
+    assert "not UTF-8" in failed[4]["error"]
+    assert "binary" in failed[5]["error"]
+    assert "must be strings" in failed[8]["error"]
+    assert all(o["exit_code"] == 2 for o in failed.values())
+    assert outcomes[1]["blueprint"] == "api"
+    assert outcomes[5]["statement"].startswith("[Urgent]")  # only lines starting with { are JSON
+    _no_temp_folders(tmp_path)
 
 
 @pytest.mark.parametrize("which", ["missing", "folder"])
@@ -217,6 +274,9 @@ def test_variants_write_different_blueprints_side_by_side(cli, tmp_path):
         assert out.parent == parent.absolute() and out.name.startswith(f"{number}-{r['blueprint']}-")
         assert _one_commit_repo(out).head.commit.hexsha == r["commit"]
         assert json.loads((out / ".scaffold/plan.json").read_text())["blueprint"] == r["blueprint"]
+        kit = yaml.safe_load((out / ".copier-answers.shared.yml").read_text())  # one experiment, one variant each
+        assert (kit["experiment"], kit["variant"]) == ("variants", f"{number}-{r['blueprint']}")
+        assert f'VARIANT = "{number}-{r["blueprint"]}"' in (out / "analytics.py").read_text()
     assert not (parent / ".git").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["variants"]
 
@@ -273,3 +333,102 @@ def test_variants_appear_all_at_once_or_not_at_all(cli, tmp_path):
     assert result.exit_code == 1, result.stderr
     assert "broken" in result.stderr
     assert list(work.iterdir()) == []
+
+
+# --- a batch that is interrupted or killed ---------------------------------------------------------------------------
+
+
+def _batch_process(source: Path, parent: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SCAFFOLD_"))}
+    base.update(env or {}, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "scaffolder", "batch", str(source), "--out", str(parent), "--json", "--jobs", "4"],
+        env=base,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_kill_9_of_a_batch_takes_its_render_workers_with_it(tmp_path):
+    """The forkserver and its workers must not outlive the batch, holding the caller's standard output open."""
+    source = _write_lines(tmp_path / "b.txt", *[f"{PHARMACY} at site {n}" for n in range(12)])
+    process = _batch_process(source, tmp_path / "out")
+    helpers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and len(helpers) < 3:
+        helpers = _descendants(process.pid)
+        time.sleep(0.05)
+    assert len(helpers) >= 3, "the render pool never started"
+    process.kill()
+    reader = threading.Thread(target=process.stdout.read, daemon=True)  # EOF once nobody holds the pipe
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "something still holds the caller's standard output"
+    process.wait(10)
+    gone_by = time.monotonic() + 10
+    while time.monotonic() < gone_by and any(_alive(pid) for pid in helpers):
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if _alive(pid)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_an_interrupted_batch_says_line_by_line_what_was_written(tmp_path, signum):
+    chatbot = fixture_plan("chatbot")
+    for key in ("schema_version", "statement", "provenance"):
+        chatbot.pop(key, None)
+    source = _write_lines(tmp_path / "b.txt", *[f"{QUESTIONS}, case {n}" for n in range(4)])
+    parent = tmp_path / "out"
+    with FakeOpenAI() as server:
+        server.queue(*[Reply(json.dumps(chatbot))] * 2, *[Reply(json.dumps(chatbot), delay=30)] * 2)
+        env = {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test", "SCAFFOLD_RETRIES": "0"}
+        process = _batch_process(source, parent, env)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len([p for p in parent.glob("*") if not p.name.startswith(".")]) < 2:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        started = time.monotonic()
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=60)
+        took = time.monotonic() - started
+    assert process.returncode == 130, stderr
+    assert took < 5, took
+    outcomes = json.loads(stdout)
+    assert [o["index"] for o in outcomes] == [1, 2, 3, 4]
+    written = [o for o in outcomes if o["ok"]]
+    assert len(written) == 2
+    for o in written:
+        _one_commit_repo(Path(o["out"]))
+    for o in outcomes:
+        if not o["ok"]:
+            assert o["exit_code"] == 130 and "interrupted before" in o["error"]
+    assert sorted(p.name for p in parent.iterdir()) == sorted(Path(o["out"]).name for o in written)
+    errors = [line for line in stderr.splitlines() if line.startswith("scaffold: error:")]
+    assert len(errors) == 1 and "written in full" in errors[0], stderr
+    assert all(o["out"] in errors[0] for o in written)
+    _no_temp_folders(tmp_path)

@@ -35,6 +35,11 @@ def _isolated_analytics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     monkeypatch.setenv("ANALYTICS_PATH", str(path))
     monkeypatch.setenv("ANALYTICS_SINKS", "jsonl")
     monkeypatch.delenv("ANALYTICS_RECORD_TEXT", raising=False)
+    for name in ("ANALYTICS_MIN_SAMPLE", "ANALYTICS_TEAM", *analytics.SETTINGS[2:]):  # sink endpoints and keys
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(analytics, "_active", ((), []))  # sinks made afresh for this test's settings
+    monkeypatch.setattr(analytics, "_exposed", set())
+    monkeypatch.setattr(analytics, "EXPERIMENT", None)  # tests assert the app's own events; exposure has its own test
     return path
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import gzip
+import http.server
 import json
 import sqlite3
 import sys
 import threading
-import types
+import time
 
 import pytest
 
@@ -76,121 +78,150 @@ def test_optional_sinks_are_not_imported_unless_named(events) -> None:
 @pytest.mark.parametrize(("sink", "module"), [("posthog", "posthog"), ("otel", "opentelemetry")])
 def test_an_optional_sink_without_its_package_is_a_clear_error(events, monkeypatch, sink, module) -> None:
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail, installed or not
-    monkeypatch.setattr(analytics, "_clients", {})
     monkeypatch.setenv("ANALYTICS_SINKS", f"jsonl,{sink}")
     monkeypatch.setenv("POSTHOG_API_KEY", "phc_test")
     with pytest.raises(analytics.AnalyticsConfigError, match=rf"pip install -e '\.\[{sink}\]'"):
         analytics.track("a")
 
 
-def _fake_posthog(monkeypatch: pytest.MonkeyPatch, fail: bool = False) -> list[dict]:
-    captured: list[dict] = []
+class _Receiver(http.server.ThreadingHTTPServer):
+    """A local endpoint on 127.0.0.1 that keeps every request it gets: (path, headers, body)."""
 
-    class Posthog:
-        def __init__(self, api_key: str, host: str) -> None:
-            self.api_key = api_key
+    def __init__(self, reply: bytes, content_type: str) -> None:
+        self.received: list[tuple[str, dict, bytes]] = []
+        self.reply, self.content_type = reply, content_type
+        super().__init__(("127.0.0.1", 0), _Handler)
 
-        def capture(self, **kwargs) -> None:
-            if fail:
-                raise ConnectionError("no network")
-            captured.append(dict(kwargs, api_key=self.api_key))
-
-        def shutdown(self) -> None:
-            pass
-
-    monkeypatch.setitem(sys.modules, "posthog", types.SimpleNamespace(Posthog=Posthog))
-    monkeypatch.setattr(analytics, "_clients", {})
-    monkeypatch.setenv("POSTHOG_API_KEY", "phc_test")
-    return captured
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-def test_posthog_sink_is_called_when_named(events, monkeypatch) -> None:
-    captured = _fake_posthog(monkeypatch)
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Receiver
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        self.server.received.append((self.path, dict(self.headers), body))
+        self.send_response(200)
+        self.send_header("Content-Type", self.server.content_type)
+        self.send_header("Content-Length", str(len(self.server.reply)))
+        self.end_headers()
+        self.wfile.write(self.server.reply)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver():
+    """Start a receiver; the test sets its reply. Stopped after the test."""
+    servers: list[_Receiver] = []
+
+    def start(reply: bytes = b"{}", content_type: str = "application/json") -> _Receiver:
+        server = _Receiver(reply, content_type)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _wait(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _optional_sink(name: str):
+    return next(s for s in analytics._sinks() if s.name == name)
+
+
+def test_posthog_sink_delivers_to_a_capture_endpoint(events, monkeypatch, receiver) -> None:
+    pytest.importorskip("posthog")
+    server = receiver(b'{"status": 1}')
     monkeypatch.setenv("ANALYTICS_SINKS", "jsonl,posthog")
-    event = analytics.track("a", session_id="s1", distinct_id="p1", size=2)
-    assert len(captured) == 1
-    sent = captured[0]
-    assert (sent["event"], sent["distinct_id"], sent["api_key"]) == ("a", "p1", "phc_test")
-    assert sent["properties"]["size"] == 2 and sent["properties"]["$session_id"] == "s1"
-    assert events.all() == [event]  # the local store still gets it
+    monkeypatch.setenv("POSTHOG_API_KEY", "phc_test")
+    monkeypatch.setenv("POSTHOG_HOST", server.url)
+    monkeypatch.setattr(analytics, "EXPERIMENT", "onboarding")
+    monkeypatch.setattr(analytics, "VARIANT", "b")
+    analytics.track("a", session_id="ph-s1", distinct_id="p1", size=2)
+    analytics.track("b", session_id="ph-s1", distinct_id="p1")
+    _optional_sink("posthog").client.flush()
+    _wait(lambda: sum(len(json.loads(body)["batch"]) for _, _, body in server.received) >= 3)
+    sent = [item for path, _, body in server.received if "batch" in path for item in json.loads(body)["batch"]]
+    assert {json.loads(body)["api_key"] for _, _, body in server.received} == {"phc_test"}
+    assert [e["event"] for e in sent] == ["$feature_flag_called", "a", "b"]
+    exposure, first, _ = sent
+    assert exposure["properties"]["$feature_flag"] == "onboarding"
+    assert exposure["properties"]["$feature_flag_response"] == "b"
+    assert first["distinct_id"] == "p1" and first["properties"]["size"] == 2
+    assert first["properties"]["$session_id"] == "ph-s1" and first["properties"]["$feature/onboarding"] == "b"
+    assert events.names() == ["experiment_exposure", "a", "b"]  # the local store gets them too, as plain fields
+    assert {(e["experiment"], e["variant"]) for e in events.all()} == {("onboarding", "b")}
+    assert first["uuid"].replace("-", "") == events.all()[1]["event_id"]
+
+
+def test_otel_sink_delivers_log_records_to_an_otlp_receiver(events, monkeypatch, receiver) -> None:
+    pytest.importorskip("opentelemetry.sdk")
+    logs_service = pytest.importorskip("opentelemetry.proto.collector.logs.v1.logs_service_pb2")
+    server = receiver(logs_service.ExportLogsServiceResponse().SerializeToString(), "application/x-protobuf")
+    monkeypatch.setenv("ANALYTICS_SINKS", "otel")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", server.url)
+    analytics.track("a", session_id="s1", distinct_id="p1", size=2, tags=["x"])
+    _optional_sink("otel").provider.force_flush()
+    _wait(lambda: bool(server.received))
+    assert [path for path, _, _ in server.received] == ["/v1/logs"]
+    request = logs_service.ExportLogsServiceRequest.FromString(server.received[0][2])
+    [resource_logs] = request.resource_logs
+    service = {a.key: a.value.string_value for a in resource_logs.resource.attributes}["service.name"]
+    [record] = [r for scope in resource_logs.scope_logs for r in scope.log_records]
+    attributes = {a.key: a.value for a in record.attributes}
+    assert service == analytics.SOURCE and record.event_name == "a"
+    assert attributes["session.id"].string_value == "s1" and attributes["user.id"].string_value == "p1"
+    assert attributes["properties.size"].int_value == 2 and attributes["properties.tags"].string_value == '["x"]'
+    assert events.all() == []  # otel alone: nothing local
 
 
 def test_posthog_needs_an_api_key(events, monkeypatch) -> None:
-    _fake_posthog(monkeypatch)
-    monkeypatch.delenv("POSTHOG_API_KEY")
+    pytest.importorskip("posthog")
+    monkeypatch.delenv("POSTHOG_API_KEY", raising=False)
     monkeypatch.setenv("ANALYTICS_SINKS", "posthog")
     with pytest.raises(analytics.AnalyticsConfigError, match="POSTHOG_API_KEY"):
         analytics.track("a")
 
 
 def test_a_failing_optional_sink_warns_once_and_never_raises(events, monkeypatch, capsys) -> None:
-    _fake_posthog(monkeypatch, fail=True)
+    pytest.importorskip("posthog")
+
+    class Refusing:
+        name = "posthog"
+
+        def send(self, record: dict) -> None:
+            raise ConnectionError("no network")
+
     monkeypatch.setattr(analytics, "_warned", set())
+    monkeypatch.setitem(analytics.SINKS, "posthog", lambda path: Refusing())
     monkeypatch.setenv("ANALYTICS_SINKS", "jsonl,posthog")
+    monkeypatch.setenv("POSTHOG_API_KEY", "phc_refused")
     analytics.track("a")
     analytics.track("b")
     assert events.names() == ["a", "b"]
     assert capsys.readouterr().err.count("posthog sink failed") == 1
 
 
-def test_otel_sink_is_called_when_named(events, monkeypatch) -> None:
-    spans: list[tuple[str, dict]] = []
-
-    class Span:
-        def end(self) -> None:
-            spans[-1][1]["ended"] = True
-
-    class Tracer:
-        def start_span(self, name: str, attributes: dict) -> Span:
-            spans.append((name, dict(attributes)))
-            return Span()
-
-    class TracerProvider:
-        def __init__(self, resource: object) -> None:
-            pass
-
-        def add_span_processor(self, processor: object) -> None:
-            pass
-
-        def get_tracer(self, name: str) -> Tracer:
-            return Tracer()
-
-        def shutdown(self) -> None:
-            pass
-
-    fakes = {
-        "opentelemetry": {},
-        "opentelemetry.sdk": {},
-        "opentelemetry.sdk.resources": {"Resource": types.SimpleNamespace(create=lambda attrs: attrs)},
-        "opentelemetry.sdk.trace": {"TracerProvider": TracerProvider},
-        "opentelemetry.sdk.trace.export": {"BatchSpanProcessor": lambda exporter: exporter},
-        "opentelemetry.exporter": {},
-        "opentelemetry.exporter.otlp": {},
-        "opentelemetry.exporter.otlp.proto": {},
-        "opentelemetry.exporter.otlp.proto.http": {},
-        "opentelemetry.exporter.otlp.proto.http.trace_exporter": {"OTLPSpanExporter": lambda: "exporter"},
-    }
-    for name, attributes in fakes.items():
-        module = types.ModuleType(name)
-        module.__dict__.update(attributes)
-        monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.setattr(analytics, "_clients", {})
-    monkeypatch.setenv("ANALYTICS_SINKS", "otel")
-    analytics.track("a", session_id="s1", size=2, tags=["x"])
-    assert spans == [
-        (
-            "a",
-            {
-                "analytics.event_id": spans[0][1]["analytics.event_id"],
-                "analytics.source": analytics.SOURCE,
-                "analytics.session_id": "s1",
-                "analytics.properties.size": 2,
-                "analytics.properties.tags": '["x"]',
-                "ended": True,
-            },
-        )
-    ]
-    assert events.all() == []  # otel alone: nothing local
+def test_one_exposure_per_session_when_part_of_an_experiment(events, monkeypatch) -> None:
+    monkeypatch.setattr(analytics, "EXPERIMENT", "checkout")
+    monkeypatch.setattr(analytics, "VARIANT", "a")
+    for session in ("x1", "x1", "x2", None):
+        analytics.track("step", session_id=session)
+    assert events.names() == ["experiment_exposure", "step", "step", "experiment_exposure", "step", "step"]
+    assert {e["variant"] for e in events.all()} == {"a"}
 
 
 def test_appends_from_many_threads_are_whole_lines(events) -> None:
