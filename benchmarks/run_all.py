@@ -19,12 +19,13 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
-BENCHMARKS = ["bench_help", "bench_offline", "bench_llm", "bench_api_latency"]
+BENCHMARKS = ["bench_help", "bench_offline", "bench_llm", "bench_api_latency", "bench_start"]
 QUICK = {
     "bench_help": ["-n", "5"],
     "bench_offline": ["-n", "2"],
     "bench_llm": ["-n", "1"],
     "bench_api_latency": ["-n", "1"],
+    "bench_start": ["-n", "1"],
 }
 TIMEOUT_S = 600
 

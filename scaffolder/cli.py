@@ -7,6 +7,7 @@ exit code (see errors.ExitStatus); `--debug` shows the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -20,10 +21,14 @@ from scaffolder.errors import BadInput, ExitStatus, ScaffoldError
 from scaffolder.pipeline import OFFLINE_NOTE
 
 if TYPE_CHECKING:
-    from scaffolder.pipeline import LLMSettings, Request, Result
+    from scaffolder.pipeline import Request, Result
+    from scaffolder.settings import LLMSettings
 
 DEFAULT_MODEL = "gpt-5-mini"
 MAX_STATEMENT_BYTES = 10 * 1024 * 1024
+#: Bounds of --timeout (seconds per request) and --retries; the LLM planner's deadline is derived from both.
+MAX_TIMEOUT = 600
+MAX_RETRIES = 5
 EXAMPLE = 'scaffold "Field technicians need to log equipment faults offline" --out fault-log'
 
 
@@ -36,6 +41,26 @@ class _DefaultGroup(TyperGroup):
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, **extra: Any) -> Any:
+        """Usage errors (an unknown flag, `--variants 9`) are bad input like any other: one `scaffold: error:` line,
+        exit 2, and the JSON error object with --json (Click's own handling prints the usage and no JSON)."""
+        if extra.pop("standalone_mode", True) is False:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            status = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except Exception as error:
+            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):  # not a ClickException
+                if type(error).__name__ != "Abort":  # Click's name for Ctrl-C while it parses
+                    raise
+                message, status = interrupted_message(), ExitStatus.INTERRUPTED
+            else:
+                message = " ".join(str(error.format_message()).split()) + " (see scaffold --help)"
+                status = ExitStatus.BAD_INPUT if error.exit_code == 2 else error.exit_code
+            with contextlib.suppress(typer.Exit):
+                Output(as_json="--json" in argv, debug=False).fail(message, status)
+        sys.exit(status if isinstance(status, int) else 0)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         # The default command's help is the tool's help: that is what most people run. (Typer brings its own
@@ -148,6 +173,8 @@ def new(
 ) -> None:
     """Scaffold a prototype repository from a customer problem statement."""
     ui = Output(as_json=as_json, debug=debug)
+    if "scaffolder.render" in sys.modules:  # a previous run in this process (tests): its folders are not this run's
+        sys.modules["scaffolder.render"].forget_written()
     with ui.errors():
         request = build_request(
             statement=statement,
@@ -217,7 +244,17 @@ def batch(
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="MODEL", help="LLM model (also SCAFFOLD_MODEL).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=1, max=32, help="Concurrent LLM requests.")] = 4,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            max=32,
+            help="Concurrent LLM requests (default: one per line, up to 16).",
+        ),
+    ] = None,
     no_fallback: Annotated[bool, typer.Option("--no-fallback", help="No offline fallback when the LLM fails.")] = False,
     verify: Annotated[bool, typer.Option("--verify", help="Run each generated repo's tests.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout.")] = False,
@@ -240,7 +277,16 @@ def batch(
         )
         if template.llm is None:
             ui.note(OFFLINE_NOTE)
-        outcomes = run_batch(file, out, template, jobs=jobs, notify=ui.note)
+        from scaffolder.batch import BatchInterrupted
+
+        try:
+            outcomes = run_batch(file, out, template, jobs=jobs, notify=ui.note)
+        except BatchInterrupted as stop:  # each line's outcome, then one line saying what was written
+            ui.batch(stop.outcomes)
+            typer.echo(
+                f"scaffold: error: {interrupted_message([o.result.out for o in stop.outcomes if o.result])}", err=True
+            )
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         ui.batch(outcomes)
         if any(not o.ok for o in outcomes):
             raise typer.Exit(ExitStatus.FAILURE)
@@ -272,6 +318,10 @@ def read_statement(statement: str | None, file: Path | None, stdin: Any = None) 
         return _decode(data if isinstance(data, bytes) else data.encode("utf-8"), "standard input")
     if statement is None:
         raise BadInput(f"no problem statement given; for example: {EXAMPLE}")
+    try:
+        statement.encode("utf-8")  # bytes that are not UTF-8 arrive from argv as lone surrogates
+    except UnicodeEncodeError:
+        raise BadInput("the statement argument is not UTF-8 text") from None
     return statement
 
 
@@ -290,10 +340,11 @@ def llm_settings(
     *, offline: bool, model: str | None, timeout: float | None, retries: int | None, spinner: bool, environ: Any
 ) -> LLMSettings | None:
     """LLM settings from flags and environment, or None when the offline planner should be used."""
-    from scaffolder.pipeline import LLMSettings
+    from scaffolder.settings import LLMSettings
 
     api_key = environ.get("OPENAI_API_KEY") or None
     base_url = environ.get("OPENAI_BASE_URL") or None
+    _check_limits(timeout, retries)  # a bad flag is bad input even when no LLM is used
     if offline or not (api_key or base_url):
         return None
     try:
@@ -301,8 +352,7 @@ def llm_settings(
         retries = retries if retries is not None else int(environ.get("SCAFFOLD_RETRIES", 2))
     except ValueError:
         raise BadInput("SCAFFOLD_TIMEOUT must be a number of seconds and SCAFFOLD_RETRIES a whole number") from None
-    if timeout <= 0 or retries < 0:
-        raise BadInput("--timeout must be positive and --retries zero or more")
+    _check_limits(timeout, retries)
     return LLMSettings(
         model=model or environ.get("SCAFFOLD_MODEL") or DEFAULT_MODEL,
         api_key=api_key,
@@ -311,6 +361,13 @@ def llm_settings(
         max_retries=retries,
         spinner=spinner,
     )
+
+
+def _check_limits(timeout: float | None, retries: int | None) -> None:
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise BadInput(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT}, not {timeout:g}")
+    if retries is not None and not 0 <= retries <= MAX_RETRIES:
+        raise BadInput(f"--retries must be 0 to {MAX_RETRIES}, not {retries}")
 
 
 def build_request(
@@ -431,12 +488,22 @@ class _ErrorBoundary:
         if isinstance(exc, ScaffoldError):
             self.ui.fail(exc.message, exc.exit_status)
         if isinstance(exc, KeyboardInterrupt):
-            self.ui.fail("interrupted; nothing was written", ExitStatus.INTERRUPTED)
+            self.ui.fail(interrupted_message(), ExitStatus.INTERRUPTED)
         if isinstance(exc, Exception):
             hint = "" if self.ui.debug else " (run with --debug for the traceback)"
             detail = " ".join(str(exc).split())[:300]
             self.ui.fail(f"unexpected {type(exc).__name__}: {detail}{hint}", ExitStatus.FAILURE)
         return False
+
+
+def interrupted_message(done: list[Path] | None = None) -> str:
+    """What an interrupt leaves, truthfully: nothing, or the prototypes already written in full."""
+    render = sys.modules.get("scaffolder.render")
+    done = done if done is not None else (render.written() if render else [])
+    if not done:
+        return "interrupted; nothing was written"
+    shown = ", ".join(str(p) for p in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
+    return f"interrupted; written in full before the interrupt: {shown}; nothing else was written"
 
 
 def _interrupt(signum: int, frame: Any) -> NoReturn:
@@ -465,5 +532,65 @@ def main() -> None:
     try:
         app(prog_name="scaffold")
     except KeyboardInterrupt:  # arrived outside a command's own error handling (e.g. while parsing)
-        typer.echo("scaffold: error: interrupted; nothing was written", err=True)
-        sys.exit(ExitStatus.INTERRUPTED)
+        typer.echo(f"scaffold: error: {interrupted_message()}", err=True)
+        _exit_now(ExitStatus.INTERRUPTED)
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if isinstance(done.code, str):
+            typer.echo(done.code, err=True)
+        _exit_now(code)  # the work is done: a late SIGTERM must not find the interpreter half torn down
+
+
+def _exit_now(status: int) -> NoReturn:
+    """Leave at once: the work is cleaned up or complete and everything printed. The interpreter's own teardown
+    (collecting every module's objects: about 0.4 s once the LLM client is loaded) would make Ctrl-C feel
+    ignored, and a SIGTERM arriving during it kills the process by the signal (exit -15) once Python has put the
+    default handlers back. A request still waiting in a helper thread ends with the process."""
+    import signal
+
+    with contextlib.suppress(Exception):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(int(status))
+
+
+@app.command("report")
+def report(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Prototype folders, or folders holding them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Also write a page of charts.")] = None,
+) -> None:
+    """Each prototype's indicators (value, n, 95% interval, verdict) and which variant leads."""
+    ui = Output(as_json=as_json, debug=False)
+    with ui.errors():
+        from scaffolder import evidence
+
+        found = evidence.gather(paths)
+        if html is not None:
+            ui.note(f"charts written to {evidence.write_html(found, html)}")
+        if as_json:
+            ui.emit(found.to_json())
+        else:
+            evidence.print_table(found)
+
+
+@app.command("update")
+def update(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A repo that scaffold generated.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Bring a generated repo up to this scaffold's blueprint versions (Copier's three-way merge), in one commit."""
+    ui = Output(as_json=as_json, debug=False)
+    with ui.errors():
+        from scaffolder.update import update as run_update
+
+        result = run_update(folder, dry_run=dry_run, notify=ui.note)
+        if as_json:
+            ui.emit(result.to_json())
+            return
+        from scaffolder.report import describe_update
+
+        describe_update(result)
