@@ -288,3 +288,27 @@ def test_a_plan_whose_phrasings_would_not_find_their_intents_is_refused(cli, tmp
     assert refused.exit_code == 2
     assert "held-out phrasings miss their intent" in refused.stderr
     assert refused.stderr.strip().count("\n") == 0 and not out.exists()
+
+
+def test_the_matcher_is_loaded_whole_when_batch_threads_ask_at_once() -> None:
+    """Batch plans on threads: none may see the chatbot's matcher half-imported (it once failed one line)."""
+    import threading
+
+    from scaffolder.planners.plugin import load_module
+
+    path = Path(__file__).resolve().parents[1] / "blueprints" / "chatbot" / "template" / "app" / "responder.py"
+    name = "scaffold_test_concurrent_responder"
+    seen: list[bool] = []
+    start = threading.Barrier(8)
+
+    def load() -> None:
+        start.wait()
+        seen.append(hasattr(load_module(name, path), "phrasing_problems"))
+
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sys.modules.pop(name, None)
+    assert seen == [True] * 8

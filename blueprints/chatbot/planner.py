@@ -510,18 +510,10 @@ def draft_answer(topic: Topic, facts: list[dict[str, str]], operator: str) -> st
 def check(answers: dict[str, Any]) -> list[str]:
     """Problems the blueprint's questions cannot see: intents whose phrasings would not find them (the generated
     tests would fail). Runs the template's own matcher, so scaffold and the prototype judge alike."""
-    import importlib.util
-    import sys
+    from scaffolder.planners.plugin import load_module
 
-    name = "scaffold_blueprint_chatbot_responder"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "template" / "app" / "responder.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+    responder = load_module("scaffold_blueprint_chatbot_responder", HERE / "template" / "app" / "responder.py")
     try:
-        return [f"answers.intents: {problem}" for problem in module.phrasing_problems(answers)[:3]]
+        return [f"answers.intents: {problem}" for problem in responder.phrasing_problems(answers)[:3]]
     except (KeyError, TypeError, ValueError) as error:  # malformed intents are reported by the schema already
         return [f"answers.intents: cannot be matched ({type(error).__name__}: {error})"]

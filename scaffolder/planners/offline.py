@@ -408,7 +408,7 @@ def plainer(reading: Reading) -> Reading:
 
 def _plan(reading: Reading, bp: Blueprint, reason: str, warnings: list[str], safe: bool = False) -> Plan:
     from scaffolder.planners.plugin import PlanKit
-    from scaffolder.planners.registry import brief_templates, planner_for
+    from scaffolder.planners.registry import brief_templates, checker_for, planner_for
 
     users = users_of(reading)
     fill: Fill | None = None
@@ -416,6 +416,9 @@ def _plan(reading: Reading, bp: Blueprint, reason: str, warnings: list[str], saf
     if fill_function is not None:
         fill = fill_function(reading, PlanKit(reading=reading, brief=brief_templates(bp)))
         problems = bp.validate_answers(fill.answers) if fill is not None else ["no answers"]
+        check = checker_for(bp)
+        if fill is not None and not problems and check is not None:
+            problems = check(fill.answers)
         if problems:
             raise ValueError(f"{bp.name} plugin gave invalid answers: {problems[0]}")
     if fill is not None:

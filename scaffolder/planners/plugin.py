@@ -11,6 +11,7 @@ import functools
 import keyword
 import re
 import sys
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -638,21 +639,30 @@ def brief_from_templates(
     return hypotheses, indicators
 
 
-def load_planner(folder: Path) -> Any:
-    """Import a bundled blueprint's `planner.py` as a module (registered in sys.modules, as dataclasses need)."""
+#: Held while a module is imported by path: batch plans on threads, and a half-imported module must not be seen.
+_IMPORT_LOCK = threading.Lock()
+
+
+def load_module(name: str, path: Path) -> Any:
+    """Import a bundled file as module `name` once (registered in sys.modules, as dataclasses need), thread-safely."""
     import importlib.util
 
-    name = f"scaffold_blueprint_planner_{safe_ident(folder.name, 'blueprint')}"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, folder / "planner.py")
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {folder / 'planner.py'}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
+    with _IMPORT_LOCK:
+        if name in sys.modules:
+            return sys.modules[name]
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {path}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module
+
+
+def load_planner(folder: Path) -> Any:
+    """A bundled blueprint's `planner.py`, imported as a module."""
+    return load_module(f"scaffold_blueprint_planner_{safe_ident(folder.name, 'blueprint')}", folder / "planner.py")

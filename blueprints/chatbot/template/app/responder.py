@@ -11,6 +11,7 @@ reaches the threshold in bot.json; otherwise the fallback does. Either way the e
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -90,7 +91,12 @@ def stem(word: str) -> str:
 
 def keywords(text: str) -> list[str]:
     """The words that carry meaning: normalised, stop words and single letters dropped, stemmed."""
-    return [stem(w) for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1]
+    return list(_keywords(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _keywords(text: str) -> tuple[str, ...]:  # the same phrasings are read again for every index built
+    return tuple(stem(w) for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1)
 
 
 def alike(a: str, b: str) -> bool:
