@@ -528,7 +528,8 @@ def brief(reading: Reading, kit: PlanKit, resources: list[Resource]) -> tuple[li
     created = next((r for r in resources if r.parent is not None), primary)
     send = next((a for a in reading.actions if a.kind == "send" or fold(a.verb).lower() in CREATE_VERBS), None)
     change = next((a for a in reading.actions if a.kind == "change" and a is not send), None)
-    query = next((a for a in reading.actions if a.kind in ("query", "see")), None)
+    # a system or partner that checks or asks about a record queries it: "check whether a prescription was approved"
+    query = next((a for a in reading.actions if a.kind in ("query", "see", "ask")), None)
     actor = reading.actor or reading.users or "API clients"
     seconds = target_seconds(reading)
     values = {
@@ -540,7 +541,7 @@ def brief(reading: Reading, kit: PlanKit, resources: list[Resource]) -> tuple[li
         "created_a": article(created.label),
         "created_plural": created.plural_label,
         "created_resource": created.name,
-        "lookup_verb": verb_of(phrasal(query) if query and query.kind == "query" else "", "look up"),
+        "lookup_verb": verb_of(phrasal(query) if query and query.kind in ("query", "ask") else "", "look up"),
         "looked_up": primary.label,
         "looked_up_a": article(primary.label),
         "looked_up_plural": primary.plural_label,
@@ -554,8 +555,11 @@ def brief(reading: Reading, kit: PlanKit, resources: list[Resource]) -> tuple[li
         ),
     }
     events = declared_events(HERE)
-    keys = (["create"] if send or created is not primary or not change else []) + (["update"] if change else [])
-    keys += ["lookup"] if query else []
+    creates = send is not None or created is not primary or not (change or query)
+    if query and not send:  # the statement's verb is the look-up: it leads
+        keys = ["lookup"] + (["create"] if creates else []) + (["update"] if change else [])
+    else:
+        keys = (["create"] if creates else []) + (["update"] if change else []) + (["lookup"] if query else [])
     keys += ["updates_applied"] if created.updates else []
     keys += ["unknown_references"] if created.parent or created.links else ["rejected"]
     keys += ["time_to_create"]
