@@ -60,6 +60,23 @@ def serve(repo: Path, events: Path, ready_path: str) -> Iterator[str]:
         yield prototype.base
 
 
+def local_only(page: Any, base: str) -> list[str]:
+    """Let the page reach `base` only (no internet here, and the docs must not need it); returns the list of the
+    other hosts' URLs it asked for, refused."""
+    elsewhere: list[str] = []
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url == base or url.startswith(base + "/"):
+            request_route.continue_()
+        else:
+            elsewhere.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return elsewhere
+
+
 def test_streamlit_mock_in_a_browser(page: Any, tmp_path: Path) -> None:
     repo, data = render("streamlit", tmp_path / "out")
     events = tmp_path / "events.jsonl"
@@ -91,17 +108,7 @@ def test_api_docs_in_a_browser(page: Any, tmp_path: Path) -> None:
     resource = data["answers"]["resources"][0]
     plural = resource["plural"]
     with serve(repo, events, "/openapi.json") as base:
-        elsewhere: list[str] = []  # anything the page asks of another host is refused and remembered
-
-        def local_only(route: Any) -> None:
-            url = route.request.url
-            if url == base or url.startswith(base + "/"):
-                route.continue_()
-            else:
-                elsewhere.append(url)
-                route.abort()
-
-        page.route("**/*", local_only)
+        elsewhere = local_only(page, base)
         page.goto(f"{base}/docs")
         assert data["project_name"] in page.title()
         operation = page.locator(f'[id$="-list_{plural}"]')  # Swagger UI's id: operations-<tag>-<operationId>

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import recorded, screenshot
-from test_browser import EVENT_SECONDS, render, serve, wait_for
+from test_browser import EVENT_SECONDS, local_only, render, serve, wait_for
 
 NEW_ETA = "2024-06-14T11:00:00Z"
 UPDATE = {
@@ -49,17 +49,7 @@ def test_a_partner_pushes_an_update_from_the_docs_and_sees_the_eta(page: Any, tm
     shipments, updates = data["answers"]["resources"]
     events = tmp_path / "events.jsonl"
     with serve(repo, events, "/openapi.json") as base:
-        elsewhere: list[str] = []  # anything the page asks of another host is refused and remembered
-
-        def local_only(route: Any) -> None:
-            url = route.request.url
-            if url == base or url.startswith(base + "/"):
-                route.continue_()
-            else:
-                elsewhere.append(url)
-                route.abort()
-
-        page.route("**/*", local_only)
+        elsewhere = local_only(page, base)
         page.goto(f"{base}/docs")
         for resource in (shipments, updates):  # tags carry the human titles
             page.locator(".opblock-tag", has_text=resource["title"]).first.wait_for()
