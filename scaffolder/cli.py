@@ -32,6 +32,34 @@ MAX_RETRIES = 5
 EXAMPLE = 'scaffold "Field technicians need to log equipment faults offline" --out fault-log'
 
 
+# Options that several commands take: declared once, so their names and help read the same everywhere.
+BlueprintDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--blueprints", metavar="DIR", help="Extra folder of Copier blueprints (repeatable; also SCAFFOLD_BLUEPRINTS)."
+    ),
+]
+Offline = Annotated[bool, typer.Option("--offline", help="Use the offline planner even if an LLM is configured.")]
+Model = Annotated[
+    str | None,
+    typer.Option("--model", "-m", metavar="MODEL", help=f"LLM model (also SCAFFOLD_MODEL; default {DEFAULT_MODEL})."),
+]
+Timeout = Annotated[
+    float | None,
+    typer.Option("--timeout", metavar="SECONDS", help="Seconds per LLM request (also SCAFFOLD_TIMEOUT; default 60)."),
+]
+Retries = Annotated[
+    int | None,
+    typer.Option("--retries", metavar="N", help="Retries per LLM request (also SCAFFOLD_RETRIES; default 2)."),
+]
+NoFallback = Annotated[
+    bool, typer.Option("--no-fallback", help="Fail (exit 1) instead of falling back to the offline planner.")
+]
+Verify = Annotated[bool, typer.Option("--verify", help="Run each generated repo's own tests; exit 1 if any is red.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON on stdout; messages for people go to stderr.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
 class _DefaultGroup(TyperGroup):
     """`scaffold "STATEMENT"` runs the `new` command; `batch` and `blueprints` are named subcommands."""
 
@@ -125,51 +153,25 @@ def new(
         str | None,
         typer.Option("--blueprint", "-b", metavar="NAME", help="Force a blueprint (see `scaffold blueprints`)."),
     ] = None,
-    blueprints_dir: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--blueprints",
-            metavar="DIR",
-            help="Extra folder of Copier blueprints (repeatable; also SCAFFOLD_BLUEPRINTS).",
-        ),
-    ] = None,
+    blueprints_dir: BlueprintDirs = None,
     plan_file: Annotated[
         Path | None,
         typer.Option(
             "--plan", metavar="FILE", help="Render a saved plan (.scaffold/plan.json or --dry-run --json output)."
         ),
     ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use the offline planner even if an LLM is configured.")
-    ] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", "-m", metavar="MODEL", help=f"LLM model (also SCAFFOLD_MODEL; default {DEFAULT_MODEL})."
-        ),
-    ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--timeout", metavar="SECONDS", help="Seconds per LLM request (also SCAFFOLD_TIMEOUT; default 60)."
-        ),
-    ] = None,
-    retries: Annotated[
-        int | None,
-        typer.Option("--retries", metavar="N", help="Retries per LLM request (also SCAFFOLD_RETRIES; default 2)."),
-    ] = None,
-    no_fallback: Annotated[
-        bool, typer.Option("--no-fallback", help="Fail (exit 1) instead of falling back to the offline planner.")
-    ] = False,
+    offline: Offline = False,
+    model: Model = None,
+    timeout: Timeout = None,
+    retries: Retries = None,
+    no_fallback: NoFallback = False,
     variants: Annotated[
         int, typer.Option("--variants", metavar="N", min=1, max=5, help="Write N alternative prototypes side by side.")
     ] = 1,
-    verify: Annotated[bool, typer.Option("--verify", help="Run the generated repo's tests; exit 1 if red.")] = False,
+    verify: Verify = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout; humans get stderr.")
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    as_json: AsJson = False,
+    debug: Debug = False,
 ) -> None:
     """Scaffold a prototype repository from a customer problem statement."""
     ui = Output(as_json=as_json, debug=debug)
@@ -205,13 +207,7 @@ def new(
 
 
 @app.command("blueprints")
-def list_blueprints(
-    blueprints_dir: Annotated[
-        list[Path] | None,
-        typer.Option("--blueprints", metavar="DIR", help="Extra folder of Copier blueprints (repeatable)."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
-) -> None:
+def list_blueprints(blueprints_dir: BlueprintDirs = None, as_json: AsJson = False) -> None:
     """List the available blueprints, one line each."""
     ui = Output(as_json=as_json, debug=False)
     with ui.errors():
@@ -234,16 +230,11 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Parent folder for the prototypes.")] = Path(
         "."
     ),
-    blueprints_dir: Annotated[
-        list[Path] | None,
-        typer.Option("--blueprints", metavar="DIR", help="Extra folder of Copier blueprints (repeatable)."),
-    ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use the offline planner even if an LLM is configured.")
-    ] = False,
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", metavar="MODEL", help="LLM model (also SCAFFOLD_MODEL).")
-    ] = None,
+    blueprints_dir: BlueprintDirs = None,
+    offline: Offline = False,
+    model: Model = None,
+    timeout: Timeout = None,
+    retries: Retries = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -255,10 +246,10 @@ def batch(
             help="Concurrent LLM requests (default: one per line, up to 16).",
         ),
     ] = None,
-    no_fallback: Annotated[bool, typer.Option("--no-fallback", help="No offline fallback when the LLM fails.")] = False,
-    verify: Annotated[bool, typer.Option("--verify", help="Run each generated repo's tests.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    no_fallback: NoFallback = False,
+    verify: Verify = False,
+    as_json: AsJson = False,
+    debug: Debug = False,
 ) -> None:
     """Scaffold one prototype per statement in FILE, concurrently; exit 1 if any failed."""
     ui = Output(as_json=as_json, debug=debug)
@@ -270,6 +261,8 @@ def batch(
             blueprint_dirs=blueprints_dir,
             offline=offline,
             model=model,
+            timeout=timeout,
+            retries=retries,
             no_fallback=no_fallback,
             verify=verify,
             spinner=False,
@@ -559,7 +552,7 @@ def _exit_now(status: int) -> NoReturn:
 @app.command("report")
 def report(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Prototype folders, or folders holding them.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: AsJson = False,
     html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Also write a page of charts.")] = None,
 ) -> None:
     """Each prototype's indicators (value, n, 95% interval, verdict) and which variant leads."""
@@ -580,7 +573,7 @@ def report(
 def update(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A repo that scaffold generated.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; change nothing.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Bring a generated repo up to this scaffold's blueprint versions (Copier's three-way merge), in one commit."""
     ui = Output(as_json=as_json, debug=False)

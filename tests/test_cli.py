@@ -408,3 +408,34 @@ def test_an_interrupt_after_the_repo_is_in_place_says_it_was_written(cli, tmp_pa
         f"scaffold: error: interrupted; written in full before the interrupt: {out}; nothing else was written"
     )
     assert len(list(git.Repo(out).iter_commits())) == 1
+
+
+def test_options_shared_by_commands_read_the_same_everywhere():
+    """One way to say each thing: an option several commands take has one name, one help text."""
+    import typer
+
+    from scaffolder.cli import app
+
+    seen: dict[str, tuple[str, str]] = {}
+    shared = 0
+    for name, command in typer.main.get_command(app).commands.items():
+        for param in command.params:
+            if param.param_type_name != "option":
+                continue
+            key = max(param.opts, key=len)
+            if key in ("--out", "--dry-run"):  # these mean different things: the folder vs the parent folder, etc.
+                continue
+            if key in seen:
+                shared += 1
+                assert param.help == seen[key][1], f"{key}: {name} and {seen[key][0]} say it differently"
+            else:
+                seen[key] = (name, param.help)
+    assert shared >= 8
+
+
+def test_batch_takes_the_llm_limits_as_single_runs_do(cli, tmp_path):
+    source = tmp_path / "statements.txt"
+    source.write_text("Field technicians need to log faults offline\n", encoding="utf-8")
+    refused = cli("batch", str(source), "--out", str(tmp_path / "out"), "--timeout", "nan", "--json")
+    assert refused.exit_code == 2
+    assert "--timeout must be" in refused.stdout and not (tmp_path / "out").exists()
