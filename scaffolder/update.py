@@ -8,7 +8,6 @@ by one fast-forward to one new commit; `--dry-run` stops before that and lists w
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,17 +95,12 @@ def plan_layers(repo: Path) -> list[Layer]:
     return layers
 
 
-def _identity(repo: Path) -> list[str]:
-    """`-c user.name=… -c user.email=…`: the user's git identity where configured, else scaffold's fallback."""
-    import subprocess
+def _identity() -> list[str]:
+    """`-c user.name=… -c user.email=…`: the identity scaffold's own commit uses (repo.identity)."""
+    from scaffolder.repo import identity
 
-    from scaffolder.repo import FALLBACK_AUTHOR
-
-    values = []
-    for key, fallback in zip(("user.name", "user.email"), FALLBACK_AUTHOR, strict=True):
-        found = subprocess.run(["git", "config", "--get", key], cwd=repo, capture_output=True, text=True, check=False)
-        values += ["-c", f"{key}={found.stdout.strip() or fallback}"]
-    return values
+    author = identity()
+    return ["-c", f"user.name={author.name}", "-c", f"user.email={author.email}"]  # type: ignore[attr-defined]
 
 
 def _commit(work: Path, message: str, identity: list[str]) -> None:
@@ -150,7 +144,7 @@ def update(repo: Path, *, dry_run: bool = False, notify: Callable[[str], None] =
     layers = plan_layers(repo)
     result = UpdateResult(repo=repo, layers=layers, dry_run=dry_run)
     stale = [layer for layer in layers if layer.old != layer.new]
-    identity = _identity(repo)
+    identity = _identity()
     if not stale:
         return result
     with tempfile.TemporaryDirectory(prefix="scaffold-update-") as tmp:
@@ -183,5 +177,4 @@ def update(repo: Path, *, dry_run: bool = False, notify: Callable[[str], None] =
         git("fetch", "--quiet", str(work), "HEAD", cwd=repo)
         git("merge", "--quiet", "--ff-only", "FETCH_HEAD", cwd=repo)
         result.commit = git("rev-parse", "HEAD", cwd=repo).strip()
-    shutil.rmtree(Path(tmp), ignore_errors=True)
     return result

@@ -22,25 +22,14 @@ SOURCE_PREFIX = "scaffold:"
 VERSIONS_FOLDER = "_versions"
 _TAG = re.compile(r"^v(\d+)$")
 
-#: Git must not read a configuration or run a hook that anything but scaffold chose.
-GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_TERMINAL_PROMPT": "0",
-}
-
 
 def git(*args: str, cwd: Path | None = None) -> str:
-    """Run git with no user or system configuration and no hooks; return its standard output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | GIT_ENV
-    done = subprocess.run(
-        ["git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """Run git as scaffold's commit does (repo.git_environment: no system or global configuration, no hooks, no
+    fsmonitor); return its standard output."""
+    from scaffolder.repo import git_environment
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | git_environment()
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BadInput(f"git {args[0]} failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
     return done.stdout

@@ -252,8 +252,6 @@ PERSON_NOUNS = _words(
     "operator operators inspector inspectors auditor auditors dispatcher dispatchers hire hires recruit recruits "
     "newcomer newcomers starter starters joiner joiners steward stewards marshal marshals guard guards"
 )
-#: Person-noun suffixes (with the lexicon confirming the word is a noun): "-er" agent nouns are checked further.
-PERSON_SUFFIXES = ("ist", "ian", "ant", "ent", "eer", "ee", "or", "er", "ess", "man", "men", "woman", "women")
 NOT_PERSON_ER = _words(
     "order orders number numbers paper papers letter letters water member center centre center corner border "
     "matter power hour hours computer computers printer printers container containers folder folders filter "
@@ -888,7 +886,7 @@ def _person(head: str, lemma: str) -> bool:
     return lemma.endswith(("ist", "ian", "eer", "ee")) and len(lemma) > 5
 
 
-def make_thing(words: list[str], *, head_is_plural: bool | None = None) -> Thing | None:
+def make_thing(words: list[str]) -> Thing | None:
     """A Thing from the words of a noun phrase (modifiers + head), singular and plural done right."""
     words = [w for w in words if re.search(r"[a-zA-Z]", w)]
     if not words:
