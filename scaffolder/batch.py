@@ -35,29 +35,6 @@ class Entry:
     experiment: str | None = None  # lines naming the same experiment are its variants
 
 
-@dataclass
-class Outcome:
-    """What became of one entry."""
-
-    index: int
-    statement: str
-    result: Result | None = None
-    error: str | None = None
-    exit_code: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.result is not None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"index": self.index, "statement": self.statement, "ok": self.ok}
-        if self.result is not None:
-            data.update(self.result.to_json())
-        else:
-            data.update({"error": self.error, "exit_code": self.exit_code})
-        return data
-
-
 def read_entries(path: Path) -> list[Entry]:
     """Plain lines are statements; lines starting with `{` are JSON objects with statement, blueprint, out.
 
@@ -232,11 +209,11 @@ NOT_WRITTEN = "interrupted before this line's prototype was written"
 
 
 class BatchInterrupted(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM stopped a batch; `outcomes` says, line by line, what was written in full and what not."""
+    """Ctrl-C or SIGTERM stopped a batch; `results` says, line by line, what was written in full and what not."""
 
-    def __init__(self, outcomes: list[Outcome]) -> None:
+    def __init__(self, results: list[Result]) -> None:
         super().__init__(NOT_WRITTEN)
-        self.outcomes = outcomes
+        self.results = results
 
 
 #: Planning requests in flight at once when --jobs is not given: every line of a batch up to this many, which hosted
@@ -244,11 +221,11 @@ class BatchInterrupted(KeyboardInterrupt):
 DEFAULT_JOBS = 16
 
 
-def run_batch(file: Path, parent: Path, template: Request, *, jobs: int | None, notify: Notify) -> list[Outcome]:
+def run_batch(file: Path, parent: Path, template: Request, *, jobs: int | None, notify: Notify) -> list[Result]:
     """Scaffold every entry of `file` under `parent`: plans `jobs` at a time, renders on every core.
 
-    Outcomes are in file order. On an interrupt no new render starts, renders under way finish (each is atomic),
-    and BatchInterrupted carries every line's outcome."""
+    Results are in file order. On an interrupt no new render starts, renders under way finish (each is atomic),
+    and BatchInterrupted carries every line's result."""
     entries = read_entries(file)
     parent = parent.absolute()
     names = _Names(parent)
@@ -258,32 +235,29 @@ def run_batch(file: Path, parent: Path, template: Request, *, jobs: int | None, 
     rendering: set[int] = set()
     state = threading.Lock()
 
-    def one(entry: Entry) -> Outcome:
-        outcome = Outcome(entry.index, entry.statement)
+    def one(entry: Entry) -> Result:
         if entry.error:
-            outcome.error, outcome.exit_code = f"line {entry.index}: {entry.error}", int(BadInput.exit_status)
-            return outcome
+            return _failed(entry, f"line {entry.index}: {entry.error}", int(BadInput.exit_status))
         try:
             request = replace(template, statement=entry.statement, blueprint=entry.blueprint, dry_run=True)
             planned = run(request, lambda m: notify(f"line {entry.index}: {m}"), quiet_offline=True, catalog=catalog)
             with state:
                 if stopping.is_set():
-                    outcome.error, outcome.exit_code = NOT_WRITTEN, int(ExitStatus.INTERRUPTED)
-                    return outcome
+                    return _failed(entry, NOT_WRITTEN, int(ExitStatus.INTERRUPTED))
                 rendering.add(entry.index)
             out = names.claim(entry.out or planned.plan.slug, explicit=entry.out is not None)
             variant = (entry.out or out.name) if entry.experiment else None
             commit = renderer.write(planned.plan, out, entry.experiment, variant)
-            outcome.result = Result(plan=planned.plan, out=out, commit=commit, warnings=planned.warnings)
+            result = replace(planned, out=out, commit=commit, line=entry.index)
             if template.verify:
                 from scaffolder.verify import verify
 
-                outcome.result.verified = verify(out, lambda m: notify(f"line {entry.index}: {m}"))
+                result.verified = verify(out, lambda m: notify(f"line {entry.index}: {m}"))
+            return result
         except ScaffoldError as error:
-            outcome.error, outcome.exit_code = error.message, int(error.exit_status)
+            return _failed(entry, error.message, int(error.exit_status))
         except Exception as error:  # noqa: BLE001 - one statement must not stop the others
-            outcome.error, outcome.exit_code = f"unexpected {type(error).__name__}: {error}", 1
-        return outcome
+            return _failed(entry, f"unexpected {type(error).__name__}: {error}", 1)
 
     pool = ThreadPoolExecutor(
         max_workers=jobs or max(1, min(len(entries), DEFAULT_JOBS)), thread_name_prefix="scaffold-batch"
@@ -306,8 +280,12 @@ def run_batch(file: Path, parent: Path, template: Request, *, jobs: int | None, 
         renderer.close()
 
 
-def _settled(entry: Entry, future: Future[Outcome]) -> Outcome:
-    """A line's outcome after an interrupt: its own if it finished, else not written."""
+def _failed(entry: Entry, error: str, exit_code: int) -> Result:
+    return Result(entry.statement, line=entry.index, error=error, exit_code=exit_code)
+
+
+def _settled(entry: Entry, future: Future[Result]) -> Result:
+    """A line's result after an interrupt: its own if it finished, else not written."""
     if future.done() and not future.cancelled() and future.exception() is None:
         return future.result()
-    return Outcome(entry.index, entry.statement, error=NOT_WRITTEN, exit_code=int(ExitStatus.INTERRUPTED))
+    return _failed(entry, NOT_WRITTEN, int(ExitStatus.INTERRUPTED))

@@ -198,12 +198,11 @@ def new(
         if variants > 1:
             from scaffolder.variants import run_variants
 
-            results = run_variants(request, variants, ui.note)
-            ui.results(results)
+            ui.show(run_variants(request, variants, ui.note))
         else:
             from scaffolder.pipeline import run
 
-            ui.result(run(request, ui.note))
+            ui.show([run(request, ui.note)], one=True)
 
 
 @app.command("blueprints")
@@ -273,15 +272,14 @@ def batch(
         from scaffolder.batch import BatchInterrupted
 
         try:
-            outcomes = run_batch(file, out, template, jobs=jobs, notify=ui.note)
-        except BatchInterrupted as stop:  # each line's outcome, then one line saying what was written
-            ui.batch(stop.outcomes)
-            typer.echo(
-                f"scaffold: error: {interrupted_message([o.result.out for o in stop.outcomes if o.result])}", err=True
-            )
+            results = run_batch(file, out, template, jobs=jobs, notify=ui.note)
+        except BatchInterrupted as stop:  # each line's result, then one line saying what was written
+            ui.show(stop.results)
+            written = [r.out for r in stop.results if r.ok and r.out]
+            typer.echo(f"scaffold: error: {interrupted_message(written)}", err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
-        ui.batch(outcomes)
-        if any(not o.ok for o in outcomes):
+        ui.show(results)
+        if any(not r.ok for r in results):
             raise typer.Exit(ExitStatus.FAILURE)
 
 
@@ -438,30 +436,15 @@ class Output:
             self.emit({"error": message, "exit_code": int(status)})
         raise typer.Exit(int(status))
 
-    def result(self, result: Result) -> None:
+    def show(self, results: list[Result], *, one: bool = False) -> None:
+        """Every scaffolding command's results: text for people, or JSON (one object when the command makes
+        exactly `one` prototype, else a list), each result with the same keys."""
         if self.as_json:
-            self.emit(result.to_json())
+            self.emit(results[0].to_json() if one else [r.to_json() for r in results])
             return
-        from scaffolder.report import describe_result
+        from scaffolder.report import describe
 
-        describe_result(result)
-
-    def results(self, results: list[Result]) -> None:
-        if self.as_json:
-            self.emit([r.to_json() for r in results])
-            return
-        from scaffolder.report import describe_result
-
-        for result in results:
-            describe_result(result)
-
-    def batch(self, outcomes: list[Any]) -> None:
-        if self.as_json:
-            self.emit([o.to_json() for o in outcomes])
-            return
-        from scaffolder.report import describe_batch
-
-        describe_batch(outcomes)
+        describe(results)
 
 
 class _ErrorBoundary:

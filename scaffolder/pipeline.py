@@ -43,28 +43,46 @@ class Request:
 
 @dataclass
 class Result:
-    """What one scaffold produced; the CLI prints it as text or as one JSON object."""
+    """What became of one prototype: a single scaffold, one of its variants, or one line of a batch.
 
-    plan: Plan
-    out: Path | None
+    Every command that scaffolds returns a list of these, written, planned only (dry run) or failed, and
+    `report.describe` prints them, or `to_json` gives each as one JSON object with the same keys."""
+
+    statement: str
+    plan: Plan | None = None
+    out: Path | None = None
     commit: str | None = None
     warnings: list[str] = field(default_factory=list)
     verified: str | None = None
+    line: int | None = None  # a batch line's number in its file
+    error: str | None = None
+    exit_code: int = 0
 
     @property
-    def planner(self) -> str:
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def planner(self) -> str | None:
+        if self.plan is None:
+            return None
         return self.plan.provenance.planner if self.plan.provenance else "offline"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "scaffold_version": __version__,
-            "blueprint": self.plan.blueprint,
+            "ok": self.ok,
+            "index": self.line,
+            "statement": self.statement,
+            "blueprint": self.plan.blueprint if self.plan else None,
             "out": str(self.out) if self.out else None,
             "planner": self.planner,
             "commit": self.commit,
             "warnings": self.warnings,
             "verified": self.verified,
-            "plan": self.plan.model_dump(mode="json"),
+            "plan": self.plan.model_dump(mode="json") if self.plan else None,
+            "error": self.error,
+            "exit_code": self.exit_code,
         }
 
 
@@ -218,10 +236,10 @@ def run(request: Request, notify: Notify, *, quiet_offline: bool = False, catalo
     plan.provenance.scaffold_version = __version__
     warnings = list(plan.provenance.warnings)
     if request.dry_run:
-        return Result(plan=plan, out=None, warnings=warnings)
+        return Result(plan.statement, plan=plan, warnings=warnings)
     out = (request.out or default_out(plan, request.cwd)).absolute()
     commit = write(plan, catalog, out)
-    result = Result(plan=plan, out=out, commit=commit, warnings=warnings)
+    result = Result(plan.statement, plan=plan, out=out, commit=commit, warnings=warnings)
     if request.verify:
         from scaffolder.verify import verify
 

@@ -15,22 +15,42 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=True)
 
 
-def describe_result(result: Result) -> None:
-    """A short summary: where the repo is, the brief, and the commands to run it."""
+def describe(results: list[Result]) -> None:
+    """What every prototype became, one block each, then a tally when there are several.
+
+    A written prototype gets where it is, its brief and the commands to run it; a dry run gets a preview of the
+    blueprint's answers; a failed one (a batch line) gets its one-line error."""
+    console = _console()
+    for result in results:
+        _describe_one(result, console)
+    if len(results) > 1:
+        failed = sum(1 for r in results if not r.ok)
+        written = sum(1 for r in results if r.ok and r.out is not None)
+        planned = len(results) - failed - written
+        parts = [f"{written} of {len(results)} prototypes written"]
+        if planned:
+            parts.append(f"{planned} planned only (dry run)")
+        if failed:
+            parts.append(f"{failed} failed")
+        console.print(", ".join(parts))
+
+
+def _describe_one(result: Result, console: Any) -> None:
     from rich.markup import escape
 
+    line = f"line {result.line}: " if result.line is not None else ""
+    if not result.ok or result.plan is None:
+        console.print(f"[bold red]Failed[/] {escape(line + str(result.error))}")
+        return
     plan = result.plan
-    console = _console()
     where = "[dim](dry run: nothing written)[/]"
     if result.out is not None:
-        try:
-            shown = os.path.relpath(result.out)
-        except ValueError:
-            shown = str(result.out)
-        where = f"[bold green]Created[/] {escape(shown)}"
+        where = f"[bold green]Created[/] {escape(_shown(result.out))}"
         if result.commit:
             where += f" [dim](commit {result.commit[:7]} on main)[/]"
-    console.print(f"{where}\n  {escape(plan.project_name)} — {plan.blueprint} blueprint, {result.planner} planner")
+    console.print(
+        f"{escape(line)}{where}\n  {escape(plan.project_name)} — {plan.blueprint} blueprint, {result.planner} planner"
+    )
     brief = plan.brief
     console.print(f"  [bold]For[/]: {escape(', '.join(brief.target_users))}")
     indicators = {i.id: i for i in brief.indicators}
@@ -44,10 +64,10 @@ def describe_result(result: Result) -> None:
         console.print(f"  [yellow]warning[/]: {escape(warning)}")
     if result.out is None:
         preview_answers(plan.answers, console)
-    if result.out is not None:
-        folder = escape(os.path.relpath(result.out)) if not os.path.isabs(os.path.relpath(result.out)) else result.out
+    else:
         console.print(
-            f"  [bold]Next[/]: cd {folder} && make install && make test && make run   [dim](then make metrics)[/]"
+            f"  [bold]Next[/]: cd {escape(_shown(result.out))} && make install && make test && make run"
+            "   [dim](then make metrics)[/]"
         )
 
 
@@ -120,31 +140,12 @@ def _preview_value(label: str, value: Any, console: Any, indent: int) -> None:
 
 
 def _shown(path: Any) -> str:
-    """A path relative to the current folder when it is below it, else absolute."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def describe_batch(outcomes: list[Any]) -> None:
-    """One table row per statement."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("#", "status", "blueprint", "planner", "folder or error"):
-        table.add_column(column)
-    for outcome in outcomes:
-        status = "[green]ok[/]" if outcome.ok else "[red]failed[/]"
-        detail = _shown(outcome.result.out) if outcome.ok else outcome.error
-        blueprint = outcome.result.plan.blueprint if outcome.ok else "-"
-        planner = outcome.result.planner if outcome.ok else "-"
-        table.add_row(str(outcome.index), status, blueprint, planner, escape(str(detail)))
-    console = _console()
-    console.print(table)
-    failed = sum(1 for o in outcomes if not o.ok)
-    console.print(
-        f"{len(outcomes) - failed} of {len(outcomes)} prototypes written" + (f", {failed} failed" if failed else "")
-    )
+    """A path relative to the current folder when it is below it or beside it, else absolute."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if relative.startswith(os.path.join(os.pardir, os.pardir)) else relative
 
 
 def describe_update(result: Any) -> None:

@@ -39,14 +39,18 @@ def run_variants(request: Request, count: int, notify: Notify) -> list[Result]:
     for plan in plans:
         assert plan.provenance is not None
     if request.dry_run:
-        return [Result(plan=p, out=None, warnings=list(p.provenance.warnings)) for p in plans]  # type: ignore[union-attr]
+        return [Result(p.statement, plan=p, warnings=list(p.provenance.warnings)) for p in plans]  # type: ignore[union-attr]
     parent = (request.out or request.cwd / f"{plans[0].slug}-variants").absolute()
     results = []
     with atomic_folder(parent) as tmp:
         for number, plan in enumerate(plans, 1):
             name = f"{number}-{plan.blueprint}-{plan.slug}"[:60]
             commit = write(plan, catalog, tmp / name, experiment=parent.name, variant=f"{number}-{plan.blueprint}")
-            results.append(Result(plan=plan, out=parent / name, commit=commit, warnings=list(plan.provenance.warnings)))  # type: ignore[union-attr]
+            results.append(
+                Result(
+                    plan.statement, plan=plan, out=parent / name, commit=commit, warnings=list(plan.provenance.warnings)
+                )  # type: ignore[union-attr]
+            )  # type: ignore[union-attr]
     if request.verify:
         from scaffolder.verify import verify
 

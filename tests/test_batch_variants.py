@@ -58,7 +58,7 @@ def test_batch_plain_and_jsonl_lines_make_one_repo_each(cli, tmp_path):
     result = cli("batch", str(source), "--out", str(parent))
     assert result.exit_code == 0, result.stderr
     assert "4 of 4 prototypes written" in result.stdout
-    assert result.stdout.count("ok") >= 4 and "failed" not in result.stdout
+    assert result.stdout.count("Created ") == 4 and "Failed" not in result.stdout
 
     folders = {p.relative_to(parent).as_posix() for p in parent.rglob(".git")}
     assert len(folders) == 4
@@ -94,11 +94,15 @@ def test_batch_lines_naming_an_experiment_become_its_variants(cli, tmp_path):
     assert yaml.safe_load((alone / ".copier-answers.shared.yml").read_text())["experiment"] == ""
 
 
-def test_batch_json_is_one_array_in_file_order(cli, tmp_path):
+def test_batch_json_is_one_array_in_file_order_of_the_result_a_single_run_gives(cli, tmp_path):
     source = _write_lines(tmp_path / "b.jsonl", {"statement": DASHBOARD}, PHARMACY)
     result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
+    single = json.loads(cli(DASHBOARD, "--dry-run", "--json").stdout)
+    variants = json.loads(cli(DASHBOARD, "--variants", "2", "--dry-run", "--json").stdout)
+    assert all(set(r) == set(single) for r in payload + variants)  # one result type, whichever command made it
+    assert single["index"] is None and single["ok"] is True and single["statement"] == DASHBOARD
     assert isinstance(payload, list) and len(payload) == 2
     assert [o["index"] for o in payload] == [1, 2]  # line numbers, in file order
     assert [o["statement"] for o in payload] == [DASHBOARD, PHARMACY]

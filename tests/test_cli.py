@@ -400,7 +400,7 @@ def test_an_interrupt_after_the_repo_is_in_place_says_it_was_written(cli, tmp_pa
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scaffolder.report, "describe_result", interrupted)
+    monkeypatch.setattr(scaffolder.report, "describe", interrupted)
     out = tmp_path / "repo"
     result = cli(PHARMACY, "--out", str(out))
     assert result.exit_code == 130
