@@ -489,12 +489,15 @@ def _interrupt(signum: int, frame: Any) -> NoReturn:
 def _redeliver_interrupts(unraisable: Any) -> None:
     """An interrupt that lands inside a finalizer is printed and dropped by Python; deliver it again instead,
     so that Ctrl-C or SIGTERM always stops the run (and cleans up) without a stray traceback. It is re-sent from
-    another thread a moment later: raised here, it would land in this hook and be dropped again."""
-    import _thread
+    another thread a moment later (raised here, it would land in this hook and be dropped again) as a real SIGINT
+    to the main thread, which also wakes a blocking call there (`_thread.interrupt_main` would wait for it to end)."""
+    import signal
     import threading
 
     if issubclass(unraisable.exc_type, KeyboardInterrupt):
-        threading.Timer(0.02, _thread.interrupt_main).start()
+        main_thread = threading.main_thread().ident
+        assert main_thread is not None
+        threading.Timer(0.02, signal.pthread_kill, (main_thread, signal.SIGINT)).start()
         return
     sys.__unraisablehook__(unraisable)
 
