@@ -3,7 +3,6 @@ CLI, its suite passes, natural questions nobody wrote down find their intent, an
 
 from __future__ import annotations
 
-import ast
 import copy
 import importlib.util
 import json
@@ -25,7 +24,6 @@ from scaffolder.validation import parse_plan
 
 CLINIC = FIXTURES / "plan_clinic_faq.json"
 BLUEPRINT = Path(__file__).resolve().parents[1] / "blueprints" / "chatbot"
-NASTY = 'It\'s "{{ 7 * 7 }}" {% if x %}\\n{% endif %} {# c #} \\ </script> ${HOME} — ünïcødé 🎉\nline two'
 
 #: Ten questions per intent, written as patients ask them, not copied from the plan's phrasings.
 PARAPHRASES = {
@@ -199,37 +197,6 @@ def test_with_a_model_configured_the_reply_is_grounded_by_the_intents_and_facts(
     assert data["persona"] in system["content"] and data["fallback"] in system["content"]
     assert "Saturday: 9:00 to 12:30, booked appointments only" in system["content"]
     assert data["handoff"]["label"] in system["content"] and data["operator"] in system["content"]
-
-
-def hostile_clinic() -> dict:
-    data = clinic()
-    answers = data["answers"]
-    for key in ("audience", "operator", "greeting", "fallback"):
-        answers[key] = NASTY
-    answers["persona"] = "Persona: " + NASTY  # distinct from the texts that are shown, which the suite checks
-    parking = answers["intents"][0]
-    parking["title"] = "Parking {{ 7 * 7 }}"
-    parking["phrasings"] += ['Where\'s "the" car park? </script>', "{% for x in range(9) %}park{% endfor %}"]
-    parking["facts"] = [
-        {"label": NASTY[:60], "value": NASTY[:200]},
-        {"label": "{{ cycler.__init__.__globals__ }}", "value": "{% include '/etc/passwd' %}"},
-    ]
-    answers["handoff"] = {"label": 'Talk to "a person" </script>', "message": NASTY}
-    return data
-
-
-def test_hostile_values_in_the_new_fields_stay_data(tmp_path: Path) -> None:
-    data = hostile_clinic()
-    repo = render(data, tmp_path / "out")
-    bot = json.loads((repo / "app" / "bot.json").read_text(encoding="utf-8"))
-    assert {k: bot[k] for k in data["answers"]} == data["answers"]  # verbatim: nothing evaluated
-    assert "49" not in (repo / "app" / "bot.json").read_text(encoding="utf-8")
-    for source in [*repo.glob("app/*.py"), *repo.glob("tests/*.py")]:
-        compile(source.read_text(encoding="utf-8"), str(source), "exec")
-        ast.parse(source.read_text(encoding="utf-8"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing written beside --out
-    suite = run_generated_tests(repo)
-    assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
 
 
 @pytest.mark.parametrize(

@@ -141,16 +141,20 @@ def test_binary_and_directory_files_are_bad_input(cli, tmp_path):
     assert result.exit_code == 2 and "cannot read --file" in result.stderr
 
 
-def test_non_empty_out_is_refused_and_left_untouched(cli, tmp_path):
+@pytest.mark.parametrize("source", ["statement", "plan"])
+def test_non_empty_out_is_refused_and_left_untouched(cli, tmp_path, source):
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("do not touch")
     before = tree(out)
-    result = cli(PHARMACY, "--out", str(out))
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(fixture_plan("streamlit")))
+    result = cli(*([PHARMACY] if source == "statement" else ["--plan", str(plan)]), "--out", str(out))
     assert result.exit_code == 2
-    assert "exists and is not empty" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("scaffold: error:")]
+    assert len(errors) == 1 and "exists and is not empty" in errors[0] and "Traceback" not in result.stderr
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json", "precious"]
 
 
 def test_out_that_is_a_file_is_refused(cli, tmp_path):
@@ -207,30 +211,6 @@ def test_commit_works_without_any_git_identity(cli, tmp_path):
     assert commit.author.name == "scaffold"
 
 
-def test_plan_replay_gives_the_same_files(cli, tmp_path):
-    first = tmp_path / "first"
-    assert cli(PHARMACY, "--out", str(first)).exit_code == 0
-    second = tmp_path / "second"
-    result = cli("--plan", str(first / ".scaffold/plan.json"), "--out", str(second), "--json")
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["planner"] == "file"
-    one, two = tree(first), tree(second)
-    assert one.keys() == two.keys()
-    differing = [name for name in one if one[name] != two[name]]
-    assert differing == [".scaffold/plan.json"]  # only the provenance says it was replayed
-    replayed = json.loads(two[".scaffold/plan.json"])
-    original = json.loads(one[".scaffold/plan.json"])
-    replayed.pop("provenance"), original.pop("provenance")
-    assert replayed == original
-
-
-def test_plan_from_dry_run_json_output_is_accepted(cli, tmp_path):
-    saved = tmp_path / "plan.json"
-    saved.write_text(cli(PHARMACY, "--dry-run", "--json").stdout)
-    result = cli("--plan", str(saved), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 0, result.stderr
-
-
 @pytest.mark.parametrize(
     "content",
     ["{not json", json.dumps({"blueprint": "api"}), "\x00\x01binary", json.dumps([1, 2, 3])],
@@ -254,13 +234,6 @@ def test_statement_cannot_steer_paths(cli, tmp_path, monkeypatch):
     assert out.parent == work
     assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
     assert not Path("/tmp/owned").exists()
-
-
-def test_long_statement_is_cut_with_a_warning(cli):
-    result = cli("Pharmacies need to check prescriptions. " * 100_000, "--dry-run", "--json")
-    assert result.exit_code == 0
-    assert "using the first 2,000" in result.stderr
-    assert len(json.loads(result.stdout)["plan"]["statement"]) <= 2000
 
 
 def test_json_error_is_one_object_too(cli, tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import py_compile
 import subprocess
 import sys
 import tomllib
@@ -107,23 +106,9 @@ def shipments(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_shipments_suite_passes(shipments: Path) -> None:
     assert (shipments / "app/routes/shipments.py").is_file() and (shipments / "app/routes/status_updates.py").is_file()
-    result = run_generated_tests(shipments, timeout=120)
+    result = run_generated_tests(shipments, verbose=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "test_creating_a_record_updates_the_record_it_references[status_updates] PASSED" in _verbose(shipments)
-
-
-def _verbose(repo: Path) -> str:
-    """The generated suite's verbose report of the tests that drive the statement's verb."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-k", "updates_the_record or reference"],
-        cwd=repo,
-        env={k: v for k, v in os.environ.items() if not k.startswith(("ANALYTICS_", "POSTHOG_", "OTEL_"))},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return done.stdout
+    assert "test_creating_a_record_updates_the_record_it_references[status_updates] PASSED" in result.stdout
 
 
 def _server_env(store: Path) -> dict[str, str]:
@@ -299,68 +284,6 @@ def test_a_partner_pushes_status_updates_and_sees_the_eta_move(shipments: Path, 
     assert got["status_updates_pushed"][0] == 2 and got["etas_moved"][0] == 2
     assert got["unknown_shipment_rejections"] == (1, 3)
     assert got["eta_checked_after_push"] == (1, 1)
-
-
-HOSTILE_VALUES = [
-    'it\'s "quoted" \\ back\\slash',
-    "{{ 6*7 }} {% if true %}X{% endif %}",
-    "</script><script>alert(1)</script>",
-    "..\\..\\etc\\passwd $(touch pwned) `touch pwned`",
-    "{% raw %}''' \"\"\" %}",
-]
-
-
-def hostile_plan() -> dict:
-    """The shipments plan with hostile text in every answer that is text: choices, samples (the docs' examples),
-    keys and the references to them, titles, descriptions."""
-    plan = fixture_plan("shipments")
-    plan["project_name"] = 'Rx 💊 {{ 6*7 }} "check" $(rm -rf /) </title><i>'  # the docs pages escape it
-    plan["brief"]["problem"] = "Problem: " + " | ".join(HOSTILE_VALUES)
-    plan["brief"]["hypotheses"][0]["belief"] = "We believe " + HOSTILE_VALUES[1]
-    plan["rationale"] = HOSTILE_VALUES[3]
-    shipments, updates = plan["answers"]["resources"]
-    for resource, value in ((shipments, HOSTILE_VALUES[0]), (updates, HOSTILE_VALUES[2])):
-        resource["title"] = value[:60]
-        resource["description"] = value
-        resource["fields"][0]["description"] = HOSTILE_VALUES[4]
-    statuses = [*HOSTILE_VALUES, "delivered"]
-    for resource in (shipments, updates):
-        next(f for f in resource["fields"] if f["name"] == "status")["choices"] = statuses
-        for n, sample in enumerate(resource["samples"]):
-            sample["status"] = statuses[n % len(statuses)]
-    renamed = {}  # hostile keys (no "/": a key is part of a URL path), and the references to them
-    for n, sample in enumerate(shipments["samples"]):
-        renamed[sample["tracking_number"]] = f"{HOSTILE_VALUES[n % 5].replace('/', '|')} #{n}"
-        sample["tracking_number"] = renamed[sample["tracking_number"]]
-    for sample in updates["samples"]:
-        sample["shipment"] = renamed[sample["shipment"]]
-        sample["location"] = HOSTILE_VALUES[1]
-    return plan
-
-
-def test_hostile_answer_text_stays_data(tmp_path: Path) -> None:
-    plan = hostile_plan()
-    out = tmp_path / "out"
-    before = {p for p in tmp_path.rglob("*")}
-    repo = render(plan, out)
-    assert {p for p in tmp_path.rglob("*") if not p.is_relative_to(out)} == before  # nothing outside --out
-    for source in repo.rglob("*.py"):
-        py_compile.compile(str(source), cfile=str(tmp_path / "compiled.pyc"), doraise=True)
-        text = source.read_text(encoding="utf-8")
-        for value in ("6*7", "alert(1)", "passwd", "rm -rf", "quoted", "pwned"):
-            assert value not in text, f"{source.name} holds answer text {value!r}: answers must stay in data files"
-    tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
-    data = json.loads((repo / "app/data/app.json").read_text(encoding="utf-8"))
-    assert data["project_name"] == plan["project_name"]
-    assert data["resources"] == plan["answers"]["resources"]
-    readme = (repo / "README.md").read_text(encoding="utf-8")
-    assert "{{ 6*7 }}" in readme and "$(rm -rf /)" in readme
-    for name in ("Makefile", ".github/workflows/ci.yml", "pyproject.toml"):
-        text = (repo / name).read_text(encoding="utf-8")
-        assert "rm -rf" not in text and "6*7" not in text, name
-    result = run_generated_tests(repo, timeout=120)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert not list(tmp_path.rglob("pwned")) and not (Path.cwd() / "pwned").exists()
 
 
 def edge_plan() -> dict:

@@ -122,7 +122,7 @@ def receiver():
 
     def start(reply: bytes = b"{}", content_type: str = "application/json") -> _Receiver:
         server = _Receiver(reply, content_type)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
         return server
 
