@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 #: A name that is safe as a Python identifier, a module name, a file name and an event name.
 IDENT_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -19,8 +19,17 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
 
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+def _strip(value: Any) -> Any:
+    """Python's strip, the one the blueprints' Jinja validators use: it also takes the control characters that
+    Python counts as space (U+001C-U+001F), which Pydantic's own stripping keeps, so a name made of them is empty
+    here as it is there."""
+    return value.strip() if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=400)]
+ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=80)]
 
 #: Version 2: blueprint answers v2 (actions, relations, constraints) and events with properties.
 SCHEMA_VERSION = 2

@@ -11,9 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+#: Under CI (CI=true) Hypothesis draws the same examples every run, so a landing is not decided by a new random draw;
+#: on a developer's machine it keeps exploring (and shrinks and saves what it finds).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: Variables that would change what scaffold or a generated app does; tests start without them.
 _ENV_PREFIXES = ("OPENAI_", "SCAFFOLD_", "ANALYTICS_", "POSTHOG_", "OTEL_")

@@ -403,3 +403,11 @@ def test_a_plan_hostile_everywhere_stays_data_and_its_suite_passes(blueprint: st
     suite = run_generated_tests(out)
     assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
     assert not marker.exists() and not list(tmp_path.rglob("pwned"))
+
+
+@pytest.mark.parametrize("name", ["\x1f", " \x1c\x1d\x1e ", "\u2028"])
+def test_a_name_of_characters_python_counts_as_space_is_refused_before_rendering(name: str) -> None:
+    """Found by the property test above: "\\x1f" passed the plan's check and then failed Copier's validator."""
+    data = fixture_plan("api") | {"project_name": name}
+    with pytest.raises(PlanInvalid, match="project_name"):
+        parse_plan(data, Catalog(), source="hostile")

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_generated_tests
 
 from scaffolder.catalog import Catalog
 from scaffolder.planners.plugin import Fill, PlanKit, declared_events, load_planner
@@ -489,7 +488,9 @@ def plan_data(blueprint: str, reading: Reading) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("blueprint", "name"), [("streamlit", "tickets"), ("api", "parcels_api"), ("chatbot", "faq")])
-def test_plugin_plan_renders_and_its_suite_passes(blueprint: str, name: str, tmp_path: Path) -> None:
+def test_plugin_plan_renders_to_python_that_compiles(blueprint: str, name: str, tmp_path: Path) -> None:
+    """A plugin's fill renders; the generated suites of plugin plans run in tests/test_corpus_bar.py (two per
+    blueprint), where the readings come from real statements."""
     from scaffolder.pipeline import write
     from scaffolder.validation import parse_plan
 
@@ -497,9 +498,10 @@ def test_plugin_plan_renders_and_its_suite_passes(blueprint: str, name: str, tmp
     plan = parse_plan(plan_data(blueprint, READINGS[name]), catalog, source="plugin test")
     repo = tmp_path / "out"
     write(plan, catalog, repo)
-    result = run_generated_tests(repo, timeout=400)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout
+    sources = [p for p in repo.rglob("*.py") if ".git" not in p.parts]
+    assert len(sources) >= 5
+    for source in sources:
+        compile(source.read_bytes(), str(source), "exec", dont_inherit=True)
 
 
 def identifiers(blueprint: str, answers: dict) -> list[str]:

@@ -37,7 +37,7 @@ def assert_safe(repo: Path, blueprint: str, data: dict) -> None:
     assert tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"] == data["slug"]
 
 
-@pytest.mark.parametrize("kinds", [["table"], ["overview"], ["detail", "overview"]])
+@pytest.mark.parametrize("kinds", [["table"], ["detail", "overview"]])
 def test_streamlit_suite_follows_the_screens(kinds: list[str], tmp_path: Path) -> None:
     """Tests are generated for the screens the plan has, so none is skipped and none is missing; without a detail
     screen the actions are offered under the table (or the overview), and their tests still perform them."""
