@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +16,12 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+#: A runner that starts the suite as a background job without job control hands it SIGINT ignored, and every child
+#: would inherit that (POSIX keeps an ignored signal ignored across exec); the interrupt tests send SIGINT to children
+#: and expect scaffold's Ctrl-C behaviour, so the suite restores Python's default handler, which exec resets to default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 #: Under CI (CI=true) Hypothesis draws the same examples every run, so a landing is not decided by a new random draw;
 #: on a developer's machine it keeps exploring (and shrinks and saves what it finds).
