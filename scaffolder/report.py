@@ -40,7 +40,8 @@ def _describe_one(result: Result, console: Any) -> None:
 
     line = f"line {result.line}: " if result.line is not None else ""
     if not result.ok or result.plan is None:
-        console.print(f"[bold red]Failed[/] {escape(line + str(result.error))}")
+        error = str(result.error)
+        console.print(f"[bold red]Failed[/] {escape(error if error.startswith(line) else line + error)}")
         return
     plan = result.plan
     where = "[dim](dry run: nothing written)[/]"

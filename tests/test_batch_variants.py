@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -160,6 +161,8 @@ def test_failing_lines_do_not_stop_the_others_and_exit_1(cli, tmp_path):
     human = cli("batch", str(source), "--out", str(tmp_path / "again"))  # here "taken" is free
     assert human.exit_code == 1
     assert "3 of 7 prototypes written, 4 failed" in human.stdout
+    failed = [line for line in human.stdout.splitlines() if line.startswith("Failed ")]
+    assert len(failed) == 4 and all(re.match(r"Failed line \d+: (?!line \d)", line) for line in failed), failed
 
 
 @pytest.mark.parametrize(
@@ -215,6 +218,23 @@ def test_bad_lines_fail_alone_and_blueprints_are_spelled_as_on_the_command_line(
     assert outcomes[1]["blueprint"] == "api"
     assert outcomes[5]["statement"].startswith("[Urgent]")  # only lines starting with { are JSON
     _no_temp_folders(tmp_path)
+
+
+def test_the_renderer_names_a_failed_line_once(capsys):
+    """A bad batch line's error already says its line ("line 3: ..."); the text output must not say it twice."""
+    from scaffolder.pipeline import Result
+    from scaffolder.report import describe
+
+    describe(
+        [
+            Result("{", line=3, error='line 3: a JSON line needs a "statement" string', exit_code=2),
+            Result("hi", line=4, error="say who has what problem", exit_code=2),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert 'Failed line 3: a JSON line needs a "statement" string' in out and "line 3: line 3" not in out
+    assert "Failed line 4: say who has what problem" in out
+    assert out.strip().splitlines()[-1] == "0 of 2 prototypes written, 2 failed"
 
 
 @pytest.mark.parametrize("which", ["missing", "folder"])
