@@ -463,6 +463,20 @@ def test_read_then_fill(blueprint: str) -> None:
         assert "opening hours" in text and "renew" in text
 
 
+@pytest.mark.parametrize(
+    ("statement", "operator"),
+    [
+        ("Members keep asking questions about opening times and guest passes", "the team"),  # what is asked
+        ("Staff ask HR about leave, sick pay and payslips", "HR"),  # who is asked
+        ("Parents ask the school office about term dates and lunch menus", "the school office"),
+    ],
+)
+def test_the_chatbot_operator_is_who_is_asked_not_what(statement: str, operator: str) -> None:
+    """The object of "ask" runs the bot only when it can answer: a person, a place or organisation, a team's
+    initials; "asking questions" must not give "the question"."""
+    assert fill("chatbot", read_or_skip(statement)).answers["operator"].lower() == operator.lower()
+
+
 # --- rendered through the pipeline ----------------------------------------------------------------------------------
 
 

@@ -243,7 +243,7 @@ def people(reading: Reading) -> tuple[str, str, Thing | None]:
     if asking is not None and asking.agent is not None and not same(asking.agent.plural_label, users):
         return asking.agent.plural_label, users or "the team", place  # "calls from passengers asking whether ..."
     if users and asking is not None:  # "parents ask the school office about ...": the users ask, the office answers
-        asked = asking.object if asking.object is not None and asked_directly(reading, asking) else None
+        asked = asking.object if answers_questions(asking.object) and asked_directly(reading, asking) else None
         asked = asked or place  # a person they ask about ("when a resident refuses") is not who answers
         if asked is None:
             return users, "the team", place
@@ -260,6 +260,14 @@ def people(reading: Reading) -> tuple[str, str, Thing | None]:
     if same(operator, audience):
         operator = f"the {place.label} team" if place else "the team"
     return audience, operator, place
+
+
+def answers_questions(thing: Thing | None) -> bool:
+    """Whether the object of "ask" can be who is asked: a person, a place or organisation, or a team's initials
+    ("ask HR"); otherwise it is what is asked ("asking questions about deposits", "ask the price")."""
+    if thing is None:
+        return False
+    return thing.is_person or thing.is_org or thing_class(thing) in ("place", "org") or thing.label.isupper()
 
 
 def asked_directly(reading: Reading, action: Any) -> bool:
