@@ -199,6 +199,20 @@ def test_asking_for_help_and_asking_participles_are_questions(catalog: Catalog) 
     assert "happen" not in {t.head for t in verbs.things} and not verbs.things[0].is_system
 
 
+def test_object_complements_and_phrasal_verbs_are_not_nouns() -> None:
+    """'find the form confusing and give up': an adjective and a verb, never the things 'form confusing' or 'give'."""
+    r = read("Applicants find the grant form confusing and give up halfway through.")
+    labels = {t.label for t in r.things}
+    assert "grant form" in labels and not any("confusing" in label or label == "give" for label in labels)
+    assert any(a.verb == "give" and a.text.startswith("give up") for a in r.actions)
+
+
+def test_a_relation_makes_an_organisation_and_a_belonging_does_not() -> None:
+    r = read("Buyers need to match supplier invoices against orders from partner clinics.")
+    kinds = {t.label: t.is_org for t in r.things}
+    assert kinds["supplier invoice"] is False and kinds["partner clinic"] is True
+
+
 def test_passives_and_lists_are_not_states_or_verbs() -> None:
     pushed = read("Delivery slots should be pushed by the planning tool to every store.")
     assert all(s.value.lower() != "pushed" for s in pushed.states)

@@ -18,7 +18,7 @@ import pytest
 
 from scaffolder.catalog import Catalog
 from scaffolder.planners.plugin import Fill, PlanKit, declared_events, load_planner
-from scaffolder.planners.reading import Action, Quantity, Reading, State, Thing
+from scaffolder.planners.reading import Action, Quantity, Reading, State, Thing, read
 
 ROOT = Path(__file__).resolve().parents[1]
 BLUEPRINTS = ("streamlit", "api", "chatbot")
@@ -436,18 +436,9 @@ STATEMENTS = {
 }
 
 
-def read_or_skip(statement: str) -> Reading:
-    from scaffolder.planners.reading import read
-
-    try:
-        return read(statement)
-    except NotImplementedError:  # pragma: no cover - before the reading landed
-        pytest.skip("read() is not implemented yet")
-
-
 @pytest.mark.parametrize("blueprint", BLUEPRINTS)
 def test_read_then_fill(blueprint: str) -> None:
-    reading = read_or_skip(STATEMENTS[blueprint])
+    reading = read(STATEMENTS[blueprint])
     result = fill(blueprint, reading)
     assert Catalog().get(blueprint).validate_answers(result.answers) == []
     assert not [s for s in strings(result.answers) if PLACEHOLDER.match(s)]
@@ -474,7 +465,39 @@ def test_read_then_fill(blueprint: str) -> None:
 def test_the_chatbot_operator_is_who_is_asked_not_what(statement: str, operator: str) -> None:
     """The object of "ask" runs the bot only when it can answer: a person, a place or organisation, a team's
     initials; "asking questions" must not give "the question"."""
-    assert fill("chatbot", read_or_skip(statement)).answers["operator"].lower() == operator.lower()
+    assert fill("chatbot", read(statement)).answers["operator"].lower() == operator.lower()
+
+
+def test_chatbot_tasks_written_as_gerunds_become_how_to_intents() -> None:
+    """A list of -ing tasks is three tasks ("renewing a permit, changing its zone and cancelling it"), and so is a
+    task in a "before"/"for"/"on" phrase; a means ("by phoning") or what to avoid ("without queueing") is none."""
+    listed = fill(
+        "chatbot",
+        read("New drivers want quick answers on renewing their parking permit, changing a vehicle and paying a fine."),
+    ).answers
+    names = [i["name"] for i in listed["intents"]]
+    assert names[:3] == ["renew_a_parking_permit", "change_a_vehicle", "pay_a_fine"]
+    assert "How do I pay a fine?" in listed["intents"][2]["phrasings"]
+    framed = fill(
+        "chatbot", read("Tenants find the landlord portal baffling and give up before reporting a broken boiler.")
+    ).answers
+    assert framed["intents"][0]["name"] == "report_a_broken_boiler"
+    assert not any("baffling" in i["title"].lower() for i in framed["intents"])  # "portal baffling" is no topic
+    avoided = fill(
+        "chatbot", read("Night porters need guidance on locking the side gates without phoning a manager.")
+    ).answers
+    tasks = [i["name"] for i in avoided["intents"]]
+    assert "lock_a_side_gate" in tasks and not any("phone" in t for t in tasks)
+
+
+def test_a_gerund_is_the_setting_of_an_api_statement_not_its_verb() -> None:
+    """'verify a licence before booking a van': the API verifies licences; booking is when, not what it creates."""
+    hypotheses = fill(
+        "api",
+        read("Rental desks need to verify a driver's licence status with our checking service before booking a van."),
+    ).hypotheses
+    assert not any(" book " in h.belief for h in hypotheses)
+    assert any(" verify " in h.belief for h in hypotheses)
 
 
 # --- rendered through the pipeline ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from scaffolder.planners.plugin import (
     declared_events,
     duration_words,
     fold,
+    gerund_preposition,
     head_word,
     load_yaml,
     lower_first,
@@ -526,7 +527,9 @@ def resource_answer(res: Resource) -> dict[str, Any]:
 def brief(reading: Reading, kit: PlanKit, resources: list[Resource]) -> tuple[list, list]:
     primary = resources[0]
     created = next((r for r in resources if r.parent is not None), primary)
-    send = next((a for a in reading.actions if a.kind == "send" or fold(a.verb).lower() in CREATE_VERBS), None)
+    # a gerund is the setting, not the job: "verify an identity before opening an account"
+    sends = (a for a in reading.actions if a.kind == "send" or fold(a.verb).lower() in CREATE_VERBS)
+    send = next((a for a in sends if not gerund_preposition(reading, a)), None)
     change = next((a for a in reading.actions if a.kind == "change" and a is not send), None)
     # a system or partner that checks or asks about a record queries it: "check whether a prescription was approved"
     query = next((a for a in reading.actions if a.kind in ("query", "see", "ask")), None)

@@ -24,6 +24,7 @@ from scaffolder.planners.plugin import (
     cut,
     declared_events,
     fold,
+    gerund_preposition,
     head_word,
     join_words,
     load_yaml,
@@ -310,8 +311,11 @@ def find_topics(reading: Reading, people_names: list[str]) -> list[Topic]:
         if action.kind in ("ask", "see") or action.object is None:
             continue
         verb = fold(action.verb).lower()
-        if not action.text.split() or fold(action.text.split()[0]).lower() != verb:
-            continue  # "missed their target", "asking about": not something people ask how to do
+        setting = gerund_preposition(reading, action)  # "before booking a collection": how to book one
+        if setting in (None, "by", "without", "instead of", "rather than") and (
+            not action.text.split() or fold(action.text.split()[0]).lower() != verb
+        ):
+            continue  # "missed their target", "by describing", "without waking": not something people ask how to do
         if any(t.task.startswith(verb + " ") or verb in fold(t.text).lower().split() for t in found):
             continue  # the list names it already
         obj = action.object
@@ -351,13 +355,17 @@ def find_topics(reading: Reading, people_names: list[str]) -> list[Topic]:
 MANNER_NOUNS = words("language languages word words term terms jargon english tone")
 
 
+#: What an asking is called, never its topic: "simple questions", "enquiries", "queries".
+ASKING_NOUNS = words("question query enquiry inquiry")
+
+
 def asks_for_help(thing: Thing) -> bool:
     """A noun phrase that names the asking ("plain explanations", "troubleshooting steps"), its manner ("in plain
     language", "in their own words") or a count ("hundreds"), not what people ask about."""
     from scaffolder.planners.reading import HELP_MODIFIERS, HELP_NOUNS, NUMBER_WORDS
 
     words = thing.label.lower().split()
-    manner = thing.head in MANNER_NOUNS
+    manner = thing.head in MANNER_NOUNS or thing.head in ASKING_NOUNS  # "simple questions": the asking itself
     return thing.head in HELP_NOUNS or bool(set(words) & HELP_MODIFIERS) or thing.head in NUMBER_WORDS or manner
 
 
@@ -369,6 +377,8 @@ def classify(text: str) -> Topic:
     """What kind of topic this is, by its words: a time, a place, a price, a way to reach someone, a task."""
     low = fold(text).lower()
     tokens = re.findall(r"[a-z]+", low)
+    if len(tokens) > 2 and tokens[0].endswith("ing") and tokens[1] in ("a", "an", "the") and task_phrase(tokens):
+        return Topic(text=text, kind="task", task=task_phrase(tokens))  # "opening a bank account", not a time
     if set(tokens) & PRICE_WORDS:
         subject = " ".join(t for t in tokens if t not in PRICE_WORDS and t not in FILLER)
         return Topic(text=text, kind="price", subject=subject)

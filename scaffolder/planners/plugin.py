@@ -368,6 +368,22 @@ def head_word(label: str) -> str:
     return singular(words[-1]) if words else ""
 
 
+def gerund_preposition(reading: Reading, action: Any) -> str | None:
+    """The preposition before an action written as an -ing form: 'before' in 'before opening an account', 'of' in
+    'instead of emailing'; None when it is not a gerund ('meters reporting litres', 'book a room')."""
+    first = fold(action.text.split()[0]).lower() if action.text.split() else ""
+    if not first.endswith("ing") or first == fold(action.verb).lower():
+        return None
+    found = re.search(rf"\b((?:instead\s+|rather\s+)?[a-z]+)\s+{re.escape(first)}\b", fold(reading.statement).lower())
+    if found is None or found.group(1).split()[-1] not in GERUND_PREPOSITIONS:
+        return None
+    return " ".join(found.group(1).split())
+
+
+#: Prepositions that take an -ing form: "before opening", "by describing", "instead of emailing", "on resetting".
+GERUND_PREPOSITIONS = words("before after by for without of while when from about on with in")
+
+
 def thing_class(thing: Any) -> str:
     """person, org, place, subdivision, time, device or record: decides how sample values look."""
     head = head_word(thing.label)

@@ -232,6 +232,8 @@ ORG_NOUNS = _words(
     "carrier carriers broker brokers lender lenders government council councils authority authorities registry "
     "third-party integrator integrators shop shops store stores brand brands publisher publishers"
 )
+#: Modifiers that make their head an organisation by its relation to us: "partner pharmacies".
+ORG_RELATIONS = _words("partner partners third-party affiliate affiliated")
 PERSON_NOUNS = _words(
     "people person persons staff team teams crew crews user users customer customers client clients member members "
     "employee employees worker workers colleague colleagues manager managers owner owners parent parents child "
@@ -679,6 +681,8 @@ def _choose(tok: Tok, prev: Tok | None, nxt: Tok | None, clause_verb: bool, toks
             return "VERB"  # an imperative: "Track every parcel"
         if prev_pos == "CONJ" or (prev_pos == "PUNCT" and prev and prev.text == ","):
             # "and reassign them", ", filter by amount": a second verb; "X, Y and prices": a noun in a list
+            if clause_verb and nxt is not None and nxt.low in PARTICLES and tok.low == lemma_v:
+                return "VERB"  # a phrasal verb: "and give up", "and drop out"
             ends = nxt is None or nxt.pos == "PUNCT" or nxt.low in ("and", "or")
             known_verb = lemma_v in VERB_KINDS
             if (
@@ -800,6 +804,10 @@ def _participle(tok: Tok, prev: Tok | None, nxt: Tok | None, lemma: str, toks: l
             return "VERB"  # "an hour working out which ..."
         if prev_pos == "NOUN" and not nominal_next and "ADJ" in tok.cands:
             return "ADJ"  # "find the website confusing"
+        if prev_pos == "NOUN" and _object_complement(toks, index) and "NOUN" not in tok.cands and lemma != tok.low:
+            return (
+                "ADJ"  # the lexicon has only the verb: "find the form confusing and ...", "make the wait frustrating."
+            )
         adverb_next = nxt is not None and bool(nxt.cands) and set(nxt.cands) <= {"ADV", "ADJ"}
         wh_next = nxt is not None and nxt.low in ("whether", "if", "what", "how", "why", "when", "where", "which")
         if prev_pos == "NOUN" and nxt is not None and (nxt.pos in ("PREP", "TO", "ADV") or adverb_next or wh_next):
@@ -811,8 +819,11 @@ def _participle(tok: Tok, prev: Tok | None, nxt: Tok | None, lemma: str, toks: l
         if prev_pos == "NOUN" and bare and nxt is not None and _has(nxt, "NOUN") and not _has(nxt, "DET"):
             return "NOUN"  # a compound: "pharmacy dispensing systems", "property listing portals"
         if prev_pos in ("PREP", "START", "DET", "POSS", "ADJ", "CONJ", "PUNCT") or prev_pos == "NOUN":
-            if lemma in VERB_KINDS and nxt is not None and nxt.pos in ("DET", "PRON", "NUM") and prev_pos == "PREP":
-                return "VERB"  # "by asking questions" keeps its object
+            takes_object = nxt is not None and (
+                nxt.pos in ("PRON", "NUM", "POSS") or nxt.low in ("a", "an", "the", "their", "our", "its", "your")
+            )
+            if takes_object and (prev_pos == "PREP" or (prev_pos in ("CONJ", "PUNCT") and nxt.pos != "NUM")):
+                return "VERB"  # "by describing their situation", ", getting a tax number and opening an account"
             return "NOUN"  # "parking garages", "about parking", "opening hours"
         if nominal_next and prev_pos in ("VERB",):
             return "ADJ"  # "spot lagging sites"
@@ -822,6 +833,17 @@ def _participle(tok: Tok, prev: Tok | None, nxt: Tok | None, lemma: str, toks: l
     if nominal_next and prev_pos in ("VERB", "DET", "ADJ", "START", "POSS", "PREP", "ADV", "PART"):
         return "ADJ"  # "get back estimated bills"
     return None
+
+
+def _object_complement(toks: list[Tok], index: int) -> bool:
+    """Whether the word at `index` ends a clause right after a verb's determined object: 'find the form confusing.'"""
+    nxt = toks[index + 1] if index + 1 < len(toks) else None
+    if nxt is not None and nxt.pos != "PUNCT" and nxt.low not in ("and", "or", "but"):
+        return False
+    j = index - 1
+    while j >= 0 and toks[j].pos in ("NOUN", "ADJ"):
+        j -= 1
+    return j >= 1 and toks[j].pos in ("DET", "POSS") and toks[j - 1].pos == "VERB"
 
 
 # --- noun phrases --------------------------------------------------------------------------------------------------
@@ -912,7 +934,9 @@ def make_thing(words: list[str]) -> Thing | None:
     # "partner" alone may be a person ("HR business partners") or a company: only as a modifier is it a company
     is_org = not is_system and (head_low in ORG_NOUNS or sing in ORG_NOUNS) and sing != "partner"
     is_person = not is_system and not is_org and _person(head_low, sing)
-    is_org = is_org or (not is_system and not is_person and any(m in ORG_NOUNS for m in mods[:1]))  # partner pharmacies
+    # "partner pharmacies", "third-party sellers": a relation makes the head a company; "council tax discounts",
+    # "supplier invoices" belong to one and are records
+    is_org = is_org or (not is_system and not is_person and any(m in ORG_RELATIONS for m in mods[:1]))
     return Thing(
         name=ident,
         label=label,
@@ -1548,27 +1572,35 @@ def _topics(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None])
     current: list[str] = []
     i = 0
     while i < len(toks):
+        item: str | None = None
+        skip: tuple[str, ...] = (",", "and", "or")
         p = _np_at(nps, i)
         if p is not None and p.start == i:
-            words = " ".join(t.low if not t.text.isupper() else t.text for t in p.toks)
-            current.append(words)
-            i = p.end
+            item, i = " ".join(t.low if not t.text.isupper() else t.text for t in p.toks), p.end
+            skip = (",", "and", "or", "the", "their", "our", "its")
+        elif toks[i].pos == "VERB" and toks[i].low.endswith("ing") and (current or _listed_after(toks, i)):
+            j = i + 1 + (i + 1 < len(toks) and toks[i + 1].pos == "DET")
+            obj = _np_at(nps, j)
+            if obj is not None and obj.start == j:  # "getting a tax number, opening an account": the task
+                named = [t.low if not t.text.isupper() else t.text for t in obj.toks]
+                owned = j > i + 1 and toks[j - 1].low not in ("a", "an", "the")  # "their address": an address
+                det = [article(named[0]) if owned else toks[j - 1].low] if j > i + 1 else []
+                item, i = " ".join([toks[i].low, *det, *named]), obj.end
+            elif current:
+                current.append(toks[i].low)  # "about parking, ..."
+                i += 1
+                continue
+        if item is None:
+            i += 1
+        else:
+            current.append(item)
             if i < len(toks) and toks[i].low in (",", "and", "or"):
-                while i < len(toks) and toks[i].low in (",", "and", "or", "the", "their", "our", "its"):
+                while i < len(toks) and toks[i].low in skip:
                     i += 1
                 continue
-            if len(current) >= 2:
-                runs.append(current)
-            current = []
-            continue
-        if toks[i].pos == "VERB" and toks[i].low.endswith("ing") and current:
-            current.append(toks[i].low)  # "about parking, ..."
-            i += 1
-            continue
         if len(current) >= 2:
             runs.append(current)
         current = []
-        i += 1
     if len(current) >= 2:
         runs.append(current)
     for run in runs:
@@ -1576,6 +1608,11 @@ def _topics(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None])
             if topic not in topics and (" " in topic or topic not in ABSTRACT_NOUNS):
                 topics.append(topic)
     return topics
+
+
+def _listed_after(toks: list[Tok], i: int) -> bool:
+    """Whether the -ing form at `i` opens a list after a preposition: 'on registering their address, getting ...'."""
+    return i >= 1 and toks[i - 1].pos == "PREP" and any(t.low in (",", "and", "or") for t in toks[i + 1 : i + 8])
 
 
 def _sensitive(toks: list[Tok]) -> str | None:
