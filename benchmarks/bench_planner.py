@@ -24,6 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PLACEHOLDER = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z]+)? \d{1,2}(?: \(\d+\))?$")
+CODE = re.compile(r"^[A-Z]{1,4}-\d{4,5}$")
 GENERIC_USERS = {"people who raised this problem", "we", "i", "us", "users", "people", "our team"}
 
 
@@ -43,6 +44,20 @@ def entity_names(answers: dict[str, Any]) -> list[str]:
     names += [r.get("name", "") for r in answers.get("resources") or [] if isinstance(r, dict)]
     names += [i.get("name", "") for i in answers.get("intents") or [] if isinstance(i, dict)]
     return [n for n in names if n]
+
+
+def coded_columns(answers: dict[str, Any]) -> list[str]:
+    """Board columns besides the row's own label whose every value is a made-up code ("RSK-36381"): what a skeptic
+    reads as filler where the statement meant a grade, an amount, a rate or a note."""
+    label = answers.get("label_column")
+    return [
+        c.get("name", "")
+        for c in answers.get("columns") or []
+        if isinstance(c, dict)
+        and c.get("name") != label
+        and c.get("choices")
+        and all(isinstance(v, str) and CODE.match(v) for v in c["choices"])
+    ]
 
 
 def not_a_noun(name: str) -> bool:
@@ -93,6 +108,7 @@ def score(path: Path, misses: bool) -> dict[str, Any]:
         with contextlib.suppress(BadInput):
             offline.plan(row["statement"], catalog)
     counts = {"labelled": 0, "right": 0, "placeholder": 0, "generic_users": 0, "non_noun": 0, "unresolved": 0}
+    counts |= {"coded": 0, "columns": 0}
     counts |= {"bad_input": 0, "failed": 0, "users_right": 0, "users_labelled": 0}
     times: list[float] = []
     notes: list[str] = []
@@ -134,6 +150,11 @@ def score(path: Path, misses: bool) -> dict[str, Any]:
         if bad_names:
             counts["non_noun"] += 1
             notes.append(f"non-noun entity {bad_names}: {statement}")
+        coded = coded_columns(plan.answers)
+        counts["coded"] += len(coded)
+        counts["columns"] += max(0, len(plan.answers.get("columns") or []) - 1)
+        if coded:
+            notes.append(f"coded columns {coded}: {statement}")
         refs = unresolved(plan.answers)
         if refs:
             counts["unresolved"] += 1
@@ -145,6 +166,7 @@ def score(path: Path, misses: bool) -> dict[str, Any]:
         "accuracy": counts["right"] / counts["labelled"] if counts["labelled"] else None,
         "users_exact": counts["users_right"] / counts["users_labelled"] if counts["users_labelled"] else None,
         **{k: counts[k] for k in ("placeholder", "generic_users", "non_noun", "unresolved", "bad_input", "failed")},
+        "coded_columns": f"{counts['coded']}/{counts['columns']}",
         "median_ms": statistics.median(ms) if ms else None,
         "p90_ms": ms[int(0.9 * (len(ms) - 1))] if ms else None,
         "notes": notes if misses else [],
@@ -162,7 +184,7 @@ def main() -> int:
         print(json.dumps(results, indent=2))
         return 0
     head = ["file", "n", "accuracy", "users exact", "placeholder", "generic users", "non-noun", "unresolved", "bad"]
-    head += ["median ms", "p90 ms"]
+    head += ["coded cols", "median ms", "p90 ms"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in results:
@@ -176,6 +198,7 @@ def main() -> int:
             str(r["non_noun"]),
             str(r["unresolved"]),
             str(r["bad_input"]),
+            r["coded_columns"],
             "-" if r["median_ms"] is None else f"{r['median_ms']:.1f}",
             "-" if r["p90_ms"] is None else f"{r['p90_ms']:.1f}",
         ]

@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +134,15 @@ def test_reading_of_devices_and_quantities() -> None:
     assert any(a.kind == "send" and a.verb == "report" for a in r.actions)
     assert any(q.unit == "°C" for q in r.quantities)
     assert "every 10 minutes" in r.frames
+
+
+def test_a_named_unit_replaces_the_default_unit_of_its_dimension() -> None:
+    weights = read("Haul trucks push their payload weight (tonnes) to the dispatch system after each load.")
+    assert [q.name for q in weights.quantities] == ["weight_t"]  # not also a weight in kg
+    fahrenheit = read("Lab technicians log the temperature in °F of each freezer twice a day.")
+    assert [(q.name, q.unit) for q in fahrenheit.quantities] == [("temperature_f", "°F")]
+    default = read("Couriers record the parcel weight and the distance driven on each route.")
+    assert {q.name for q in default.quantities} == {"weight_kg", "distance_km"}
 
 
 def test_reading_of_a_passive_statement_and_of_amounts() -> None:
@@ -345,18 +352,6 @@ def test_weak_evidence_is_said_in_the_warning(catalog: Catalog) -> None:
     assert any("evidence" in w for w in plan.provenance.warnings), plan.provenance.warnings
     strong = offline.plan("Depot leads need a dashboard of late vans per depot.", catalog)
     assert strong.provenance is not None and not strong.provenance.warnings
-
-
-def test_a_plan_takes_under_50_ms_after_the_import(catalog: Catalog) -> None:
-    rows = statements(TUNING)
-    for row in rows[:6]:
-        offline.plan(row["statement"], catalog)  # imports, Faker, caches
-    times = []
-    for row in rows:
-        start = time.perf_counter()
-        offline.plan(row["statement"], catalog)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.05, f"median {statistics.median(times) * 1000:.0f} ms"
 
 
 ADVERSARIAL = [

@@ -321,6 +321,50 @@ def test_streamlit_without_a_state_invents_no_problem() -> None:
     assert "open" not in result.title.lower()
 
 
+CODE = re.compile(r"^[A-Z]{1,4}-\d{4,5}$")
+
+
+def test_streamlit_value_nouns_are_grades_text_and_measures_not_codes() -> None:
+    """'by priority', 'with comments', 'defect rate', 'fitness scores': what a skeptic expects to read in each column,
+    never a made-up code such as 'PRI-36381'."""
+    tickets = fill(
+        "streamlit", read("Facility leads want to see maintenance tickets by priority with comments on each.")
+    )
+    answers = tickets.answers
+    assert column(answers, "priority")["choices"] == ["High", "Medium", "Low"]
+    assert column(answers, "comment")["kind"] == "text"
+    kilns = fill("streamlit", read("Plant supervisors want to see kiln uptime and defect rate on one screen.")).answers
+    assert kilns["entity"] == "kiln", "the uptime is of the kiln: the kiln is the row"
+    assert column(kilns, "defect_rate")["kind"] == column(kilns, "kiln_uptime")["kind"] == "percent"
+    assert kilns["sort"] == {"column": "kiln_uptime", "descending": False}, "low uptime is the bad end"
+    players = fill("streamlit", read("Coaches want to enter fitness scores for each player by stage of the season."))
+    assert column(players.answers, "fitness_score")["kind"] == "number"
+    assert column(players.answers, "stage")["choices"] == ["New", "In progress", "Final", "Done"]
+    assert players.answers["entity"] == "player"
+    assert players.answers["actions"][0]["sets"] == [{"column": "fitness_score", "mode": "type"}]
+    for board in (answers, kilns, players.answers):
+        rows = board["rows"]
+        coded = [
+            c["name"]
+            for c in board["columns"]
+            if c["name"] != board["label_column"] and rows and all(CODE.match(str(r.get(c["name"]))) for r in rows)
+        ]
+        assert not coded, coded
+
+
+def test_streamlit_findings_are_written_on_the_record_not_added_as_rows() -> None:
+    answers = fill(
+        "streamlit", read("Inspectors need to review site visits, filter by region and record findings.")
+    ).answers
+    record = next(a for a in answers["actions"] if a["label"].startswith("Record"))
+    assert record["kind"] == "update" and record["sets"] == [{"column": "finding", "mode": "type"}]
+
+
+def test_adverbial_phrases_name_no_thing() -> None:
+    reading = read("Ward managers need to see which beds are blocked right now, for how long, and free them up first.")
+    assert {t.label for t in reading.things} == {"ward manager", "bed"}
+
+
 # --- api -----------------------------------------------------------------------------------------------------------
 
 

@@ -45,6 +45,9 @@ from scaffolder.planners.plugin import (
     words,
 )
 from scaffolder.planners.plugin import (
+    MONEY_NOUNS as SHARED_MONEY_NOUNS,
+)
+from scaffolder.planners.plugin import (
     plural as plural_of,
 )
 from scaffolder.planners.reading import Reading, State, Thing
@@ -64,7 +67,7 @@ ATTRIBUTE_WORDS = words("status state progress location position price temperatu
 #: Words dropped from a time's field name: "latest delivery ETA" -> delivery_eta (the parent keeps the latest).
 RECENCY_WORDS = words("latest current last newest")
 #: Head nouns of amounts of money (general English): "the latest repair estimate" is a money field, not a record.
-MONEY_NOUNS = words("estimate price cost quote fee amount total balance budget charge invoice_total premium fare")
+MONEY_NOUNS = (SHARED_MONEY_NOUNS - {"value"}) | words("estimate quote budget")  # "the latest values" are readings
 #: Values of a status nobody named: a plain lifecycle with one problem value.
 LIFECYCLE = ["received", "in_progress", "done", "blocked"]
 #: URL paths the stub serves itself.

@@ -16,11 +16,16 @@ from typing import Any
 
 from scaffolder.planners.plugin import (
     ATTRIBUTE_HEADS,
+    BETTER_HIGH,
     DISPLAY_NOUNS,
+    GRADES,
     IDENTIFIER_NOUNS,
     LATENESS_WORDS,
     LIMIT_NOUNS,
     MEASURE_HEADS,
+    RATE_NOUNS,
+    SCORE_NOUNS,
+    SEQUENCE_STEPS,
     Fill,
     PlanKit,
     anchor_time,
@@ -36,6 +41,7 @@ from scaffolder.planners.plugin import (
     lower_first,
     measure,
     owner_of,
+    plural,
     problem_value,
     safe_ident,
     sample_values,
@@ -43,6 +49,7 @@ from scaffolder.planners.plugin import (
     state_values,
     target_seconds,
     thing_class,
+    value_kind,
     words,
 )
 from scaffolder.planners.reading import Action, Quantity, Reading, State, Thing
@@ -66,7 +73,8 @@ class Column:
     unit: str | None = None
     low: float | None = None
     high: float | None = None
-    role: str = ""  # label, party, state, quantity, created, due, moment
+    role: str = ""  # label, party, state, quantity, measure, notes, created, due, moment
+    worse: str = "high"  # for a measure, which end is the bad one: "high" (scrap rate) or "low" (uptime, rating)
     cls: str = ""  # for a party: person, org, place, subdivision, record (see plugin.thing_class)
 
     def answer(self) -> dict[str, Any]:
@@ -224,35 +232,66 @@ def main_thing(reading: Reading) -> Thing:
     by_name = {t.name: t for t in reading.things}
     made = [a for a in acts if a.kind == "send" or fold(a.verb).lower() in ADD_VERBS]  # "send reminders", "log a call"
     candidates = [a.object for a in acts if a not in made]  # what they look at or change, in the statement's order
+    candidates += [a.target for a in made if value_kind(a.object) not in (None, "event")]  # "scores for each player"
     candidates += list(reading.things) + [by_name.get(getattr(s, "of", None) or "") for s in reading.states]
     candidates += [a.object for a in acts]  # what they add ("send reminders") only when nothing else is named
     states = state_values(reading)
+    moments: list[Thing] = []
     for candidate in candidates:
         if candidate is None:
             continue
         owner = owner_of(candidate)
         if owner is not None:  # reuse the statement's own thing when it names the owner too (keeps is_person)
-            candidate = next((t for t in reading.things if t.name == owner.name), owner)
+            # "sugar levels per plot": the plot is the row, unless the statement names the owner on its own too
+            named = next((t for t in reading.things if t.name == owner.name), None)
+            candidate = named or per_thing(reading, candidate) or owner
         if is_user(reading, candidate) or singular(fold(candidate.label).lower()) in states:
             continue
         if head_word(candidate.label) in DISPLAY_NOUNS | IDENTIFIER_NOUNS:
             continue
-        if is_measure(reading, candidate) or head_word(candidate.label) in ATTRIBUTE_HEADS | MEASURE_HEADS:
-            candidate = per_thing(reading, candidate)  # "milk yield per cow": the cow is the row
+        if value_kind(candidate) not in (None, "event") and head_word(candidate.label) not in RATE_NOUNS:
+            candidate = per_thing(reading, candidate)  # "fitness scores for each player": a column of the player
             if candidate is None:
                 continue
+        if is_measure(reading, candidate) or head_word(candidate.label) in ATTRIBUTE_HEADS | MEASURE_HEADS | RATE_NOUNS:
+            # "milk yield per cow": the cow is the row; "machine uptime": the machine
+            owner = measured_owner(reading, candidate) if head_word(candidate.label) in RATE_NOUNS else None
+            candidate = per_thing(reading, candidate) or owner
+            if candidate is None:
+                continue
+        if thing_class(candidate) == "time":  # "against last season": a row only when nothing else is named
+            moments.append(candidate)
+            continue
         return candidate
-    return Thing(name="record", label="record", plural_label="records", plural="records")
+    return moments[0] if moments else Thing(name="record", label="record", plural_label="records", plural="records")
 
 
 def per_thing(reading: Reading, measure_thing: Thing) -> Thing | None:
     """The thing after 'per' in '<measure> per <thing>' ('kWh per building'), when the statement names it."""
-    pattern = rf"{re.escape(measure_thing.label)}\b[^.;:]*?\bper\s+([a-z][a-z-]*)"
+    names = "|".join(re.escape(n) for n in (measure_thing.plural_label, measure_thing.label))
+    pattern = rf"(?:{names})\b[^.;:]*?\bper\s+([a-z][a-z-]*)"
     match = re.search(pattern, fold(reading.statement), re.IGNORECASE)
     if match is None:
         return None
     word = singular(match.group(1).lower())
     return next((t for t in reading.things if head_word(t.label) == word and thing_class(t) != "time"), None)
+
+
+def measured_owner(reading: Reading, measure_thing: Thing) -> Thing | None:
+    """The record a rate's own name says it is of: 'machine uptime' -> machine."""
+    tokens = measure_thing.label.split()
+    if len(tokens) < 2:
+        return None
+    label = singular(" ".join(tokens[:-1]))
+    head = head_word(label)
+    if head in ATTRIBUTE_HEADS | MEASURE_HEADS | RATE_NOUNS | DISPLAY_NOUNS or singular(
+        fold(label).lower()
+    ) in state_values(reading):
+        return None  # "no-show rate" is a share of records, not a record called "no-show"
+    if thing_class(Thing(label, label, label, label)) == "time":
+        return None
+    known = next((t for t in reading.things if fold(t.label).lower() == fold(label).lower()), None)
+    return known or Thing(safe_ident(label), label, plural(label), safe_ident(plural(label)))
 
 
 def imperative(action: Action) -> bool:
@@ -300,6 +339,24 @@ def thing_column(thing: Thing, kit: PlanKit) -> Column:
         return Column(name, label, "text", role="identifier")
     if head_word(thing.label) in LIMIT_NOUNS:  # "output target", "budget": a number each row is held to
         return Column(name, label, "number", low=0, high=1000, role="limit")
+    kind = value_kind(thing)
+    if kind == "grade":  # "sorted by risk": High, Medium, Low
+        return Column(name, label, "category", choices=list(GRADES), role="party", cls="grade")
+    if kind == "text":  # "with notes on each": written by the users, empty until they do
+        return Column(name, label, "text", role="notes")
+    if kind == "ordinal":  # "by stage": where each row is in its sequence (the statement does not name the steps)
+        return Column(name, label, "category", choices=list(SEQUENCE_STEPS), role="party", cls="grade")
+    if kind == "event":  # "interview", "last visit": when it is
+        return Column(name, label, "datetime", role="moment")
+    if kind == "amount":  # "kWh consumption", "portion size": a measure of each row, its unit unnamed
+        return Column(name, label, "number", low=0, high=100, role="measure")
+    if kind == "score":  # "low ratings": 1 to 5; "quiz scores": 0 to 100
+        low, high = SCORE_NOUNS[head_word(thing.label)]
+        return Column(name, label, "number", low=low, high=high, role="measure", worse="low")
+    if kind in ("money", "percent"):  # "campaign spend", "scrap rate": a measure of each row
+        m = measure(Quantity(name=name, label=label, kind=kind, unit="€" if kind == "money" else "%"))
+        worse = "low" if head_word(thing.label) in BETTER_HIGH else "high"
+        return Column(name, label, kind, unit=m.unit, low=m.low, high=m.high, role="measure", worse=worse)
     count = 4 if thing_class(thing) in ("person", "subdivision") else 3
     choices = sample_values(kit, thing, count + 1)
     return Column(name, label, "category", choices=choices, role="party", cls=thing_class(thing))
@@ -326,13 +383,17 @@ def quantity_column(quantity: Quantity) -> Column:
 
 
 def linked_quantity(board: Board, problem: str) -> Column | None:
-    """The quantity that measures the problem ('minutes late' for 'Late'), else the first quantity."""
+    """The quantity that measures the problem ('minutes late' for 'Late'), else the first quantity; a measure named
+    as a plain noun ('scrap rate') only when no problem state orders the board."""
     quantities = board.by_role("quantity")
     problem_words = set(fold(problem).lower().replace("-", " ").split())
-    for col in quantities:
+    for col in quantities + board.by_role("measure"):
         if problem_words & set(col.name.split("_")):
             return col
-    return quantities[0] if quantities else None
+    if quantities:
+        return quantities[0]
+    measures = board.by_role("measure")
+    return measures[0] if measures and not problem else None
 
 
 # --- actions -------------------------------------------------------------------------------------------------------
@@ -453,17 +514,23 @@ def build_actions(reading: Reading, board: Board, state: Column | None, problem:
                     [{"column": col.name, "mode": "fixed", "value": "Sent"}],
                     {col.name: ["Not sent"]},
                 )
+        elif (written := written_column(action, board)) is not None:  # "record findings", "add notes"
+            add(verb, action_label(action), "update", [{"column": written.name, "mode": "type"}])
         elif verb in ADD_VERBS:
             sets = [{"column": board.columns[0].name, "mode": "type"}]
             sets += [{"column": c.name, "mode": "choose"} for c in board.by_role("party")[:1]]
-            sets += [{"column": c.name, "mode": "type"} for c in board.by_role("quantity")[:1]]
+            sets += [
+                {"column": c.name, "mode": "type"} for c in (board.by_role("quantity") + board.by_role("measure"))[:1]
+            ]
             add(verb, action_label(action), "add", sets)
-        else:  # a verb on the record itself: it sets the state, else the first quantity, else a note
+        else:  # a verb on the record itself: it sets the state, else the quantity it names, else a note
             quantities = board.by_role("quantity")
+            numbers = board.by_role("quantity") + board.by_role("measure")
+            measured = [c for c in numbers if action.object is not None and names_column(action.object, c)]
             if state is not None:
                 sets = [{"column": state.name, "mode": "choose"}]
-            elif quantities:
-                sets = [{"column": quantities[0].name, "mode": "type"}]
+            elif measured or quantities:
+                sets = [{"column": (measured or quantities)[0].name, "mode": "type"}]
             else:
                 sets = [{"column": "notes", "mode": "type"}]
             add(verb, action_label(action), "update", sets)
@@ -480,6 +547,18 @@ def build_actions(reading: Reading, board: Board, state: Column | None, problem:
         else:
             add("add_note", "Add a note", "update", [{"column": "notes", "mode": "type"}])
     return out
+
+
+def names_column(thing: Thing, col: Column) -> bool:
+    """Whether a thing the statement names is this column ('adjust the price' and the Price column)."""
+    return head_word(thing.label) in col.name.split("_") or safe_ident(thing.name, "x") == col.name
+
+
+def written_column(action: Action, board: Board) -> Column | None:
+    """The column an action writes on each row: 'record findings' (a Finding column), 'enter fitness scores'."""
+    if action.object is None:
+        return None
+    return next((c for c in board.by_role("notes") + board.by_role("measure") if names_column(action.object, c)), None)
 
 
 # --- rows ----------------------------------------------------------------------------------------------------------
@@ -562,7 +641,7 @@ def number_in(col: Column, rng: Any, low: float | None = None, high: float | Non
 
 
 def linked_value(col: Column, rng: Any, in_problem: bool, worst: bool, overdue: int | None) -> float | int:
-    """The problem's measure: high for problem rows (highest for the worst), low otherwise; minutes late match due."""
+    """The problem's measure: worse for problem rows (worst for the worst), fine otherwise; minutes late match due."""
     lo = col.low if col.low is not None else 0.0
     hi = col.high if col.high is not None else 100.0
     if overdue is not None and col.unit in MINUTES_PER:
@@ -570,10 +649,15 @@ def linked_value(col: Column, rng: Any, in_problem: bool, worst: bool, overdue: 
         return min(max(round(value) if col.unit != "h" else round(value, 1), lo), hi)
     span = hi - lo
     if worst:
-        return number_in(col, rng, lo + 0.85 * span, hi)
-    if in_problem:
-        return number_in(col, rng, lo + 0.45 * span, lo + 0.8 * span)
-    return number_in(col, rng, lo, lo + 0.35 * span)
+        value = number_in(col, rng, lo + 0.85 * span, hi)
+    elif in_problem:
+        value = number_in(col, rng, lo + 0.45 * span, lo + 0.8 * span)
+    else:
+        value = number_in(col, rng, lo, lo + 0.35 * span)
+    if col.worse == "low":  # uptime, ratings: the problem rows are the lowest
+        mirrored = lo + hi - value
+        return round(mirrored, 2) if isinstance(value, float) else round(mirrored)
+    return value
 
 
 def sorted_rows(rows: list[dict], col: Column | None, descending: bool) -> list[dict]:
@@ -597,7 +681,7 @@ def sorted_rows(rows: list[dict], col: Column | None, descending: bool) -> list[
 def sort_order(board: Board, linked: Column | None, state: Column | None) -> dict[str, Any]:
     """Problem cases first: by their measure, else by how overdue, else by state (the problem value comes first)."""
     if linked is not None:
-        return {"column": linked.name, "descending": True}
+        return {"column": linked.name, "descending": linked.worse == "high"}
     due = board.by_role("due")
     if due:
         return {"column": due[0].name, "descending": False}
@@ -631,7 +715,7 @@ def figures(
     if linked is not None:
         mean: dict[str, Any] = {"label": cut(f"Mean {lower_first(linked.label)}", 60), "agg": "mean"}
         out.append({**mean, "column": linked.name, **({"where": where} if where else {})})
-    money = [c for c in board.by_role("quantity") if c.kind == "money" and c is not linked]
+    money = [c for c in board.by_role("quantity") + board.by_role("measure") if c.kind == "money" and c is not linked]
     if money:
         out.append({"label": cut(f"Total {lower_first(money[0].label)}", 60), "agg": "sum", "column": money[0].name})
     return out[:4]

@@ -309,7 +309,8 @@ def words(text: str) -> frozenset[str]:
 #: Head nouns naming a place: sample values are Faker city names.
 PLACE_NOUNS = words(
     "site store branch location city town region depot warehouse clinic office restaurant school hospital venue shop"
-    " plant farm hotel property building campus factory station park library pharmacy practice centre center"
+    " plant farm hotel property building campus factory station park library pharmacy practice centre center garage"
+    " bakery workshop kitchen yard port"
 )
 #: Head nouns naming a part of a place, named by letter in real life ('Zone B', 'Dock C').
 SUBDIVISION_NOUNS = words("zone area aisle section bay ward wing dock gate line lane block floor route")
@@ -319,7 +320,10 @@ ORG_NOUNS = words(
     " landlord distributor wholesaler retailer employer provider merchant courier"
 )
 #: Head nouns naming a moment or slot: sample values are datetimes.
-TIME_NOUNS = words("shift slot week day period month date deadline eta time arrival departure schedule window timeslot")
+TIME_NOUNS = words(
+    "shift slot week day period month date deadline eta time arrival departure schedule window timeslot season term"
+    " quarter year"
+)
 #: Head nouns naming a device or system: natural keys are serial numbers.
 DEVICE_NOUNS = words("machine device sensor meter scanner printer vehicle truck van robot pump charger")
 #: Words that mark a state as the problem case (late, no-show, failed ...).
@@ -340,6 +344,69 @@ MEASURE_HEADS = words("yield use usage consumption output volume revenue sales s
 IDENTIFIER_NOUNS = words("number id code reference identifier serial")
 #: Head nouns of a limit or goal ("output target", "budget"): a number field of the record it belongs to.
 LIMIT_NOUNS = words("target range limit threshold budget quota goal")
+#: Head nouns of a graded judgement ("sorted by risk", "ticket priority"): High, Medium or Low, never a record.
+GRADE_NOUNS = words("risk priority severity urgency importance impact likelihood criticality")
+GRADES = ["High", "Medium", "Low"]
+#: Head nouns of text someone writes on a record ("with notes on each", "record findings"): free text.
+TEXT_NOUNS = words("note comment finding reason remark feedback description explanation rationale justification")
+#: Head nouns of an amount of money ("campaign spend", "amount"): a money field of the record.
+MONEY_NOUNS = words(
+    "amount spend cost price fee charge balance total premium fare salary wage value sale revenue turnover"
+)
+#: Head nouns of another measured amount ("kWh consumption", "portion size", "rainfall"): a number of the record.
+AMOUNT_NOUNS = words(
+    "use usage consumption output volume throughput yield size dose discrepancy rainfall waste length height depth"
+    " quantity"
+)
+#: Head nouns of a step in a sequence ("by stage"): plain steps rather than records coded "STG-11128".
+ORDINAL_NOUNS = words("stage step phase tier")
+SEQUENCE_STEPS = ["New", "In progress", "Final", "Done"]
+#: Head nouns of an event that happens to a record ("interview", "last visit"): when it is, a date and time.
+EVENT_NOUNS = words(
+    "visit call interview screening appointment meeting inspection vaccination exam check check-in checkout check-out"
+    " session renewal"
+)
+#: Head nouns of a rate ("scrap rate", "machine uptime"): a percentage of the record; an hourly rate is money.
+RATE_NOUNS = words("rate ratio uptime downtime utilisation utilization percentage proportion margin")
+#: Head nouns of a score or rating ("quiz scores", "low ratings"): a number on its usual scale, (low, high).
+SCORE_NOUNS: dict[str, tuple[float, float]] = {"score": (0, 100), "rating": (1, 5)}
+#: Measures where more is better ("machine uptime", "open rate"): the worst rows are the lowest.
+BETTER_HIGH = words("uptime utilisation utilization margin score rating")
+#: Modifiers of a rate that is not a share: "flow rate" (l/s), "exchange rate", "heart rate" (bpm).
+PHYSICAL_RATE_WORDS = words("flow exchange heart pulse breathing respiratory bit frame data sample refresh feed pump")
+#: Modifiers that make a rate a price: "hourly rate", "day rate".
+PRICE_RATE_WORDS = words("hourly daily day nightly night weekly monthly room")
+
+
+def value_kind(thing: Any) -> str | None:
+    """How a value noun is written: 'grade' (High/Medium/Low), 'text', 'money', 'percent', 'score', 'amount',
+    'ordinal' (a step in a sequence) or 'event' (a date and time); None for a record.
+
+    "Sorted by risk, with notes on each" names a grade and a text of every row, not risk records coded "RSK-36381".
+    """
+    head = head_word(thing.label)
+    if head in GRADE_NOUNS:
+        return "grade"
+    if head in TEXT_NOUNS:
+        return "text"
+    if head in MONEY_NOUNS:
+        return "money"
+    if head in SCORE_NOUNS:
+        return "score"
+    if head in AMOUNT_NOUNS:
+        return "amount"
+    if head in ORDINAL_NOUNS:
+        return "ordinal"
+    if head in EVENT_NOUNS:
+        return "event"
+    if head in RATE_NOUNS:
+        modifiers = set(re.findall(r"[a-z]+", fold(thing.label).lower())[:-1])
+        if modifiers & PHYSICAL_RATE_WORDS:
+            return None  # "flow rate", "heart rate": a physical rate, its unit is the statement's to name
+        return "money" if modifiers & PRICE_RATE_WORDS else "percent"
+    return None
+
+
 #: Nouns for a way of showing records ("an overview of overdue loans"): never the record itself.
 DISPLAY_NOUNS = words("overview board dashboard view screen report list table chart page summary tool way app")
 

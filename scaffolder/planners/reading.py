@@ -142,7 +142,7 @@ DETERMINERS = _words(
 )
 PRONOUNS = _words(
     "i we you they he she it them us me him someone anyone everyone everybody nobody something anything everything "
-    "nothing one ones themselves ourselves yourself itself who whom"
+    "nothing one ones themselves ourselves yourself itself who whom yours ours theirs hers"
 )
 SUBJECT_PRONOUNS = _words("i we you they he she it someone everyone")
 PREPOSITIONS = _words(
@@ -593,9 +593,35 @@ def tag(toks: list[Tok]) -> None:
                 or (prev is not None and prev.pos in ("DET", "ADJ", "POSS"))
             ):
                 tok.pos, tok.lemma = "NOUN", tok.low
+    _adverbials(toks)
 
 
 PARTICLES = _words("up out off down")
+#: Fixed adverbial phrases (general English): their words never name a thing ("for how long", "right now").
+ADVERBIAL_PHRASES = (
+    ("how", "long"), ("how", "often"), ("right", "now"), ("right", "away"), ("side", "by", "side"),
+    ("so", "far"), ("at", "least"), ("at", "most"), ("at", "first"), ("at", "last"), ("as", "given"),
+    ("in", "a", "row"), ("in", "bulk"), ("in", "advance"), ("in", "person"),
+)  # fmt: skip
+#: Order words that end a clause as adverbs: "decide which plots to harvest first".
+ORDER_ADVERBS = _words("first last next")
+
+
+def _adverbials(toks: list[Tok]) -> None:
+    """Mark fixed adverbial phrases and clause-final order words as adverbs, after the tagger's own choice."""
+    lows = [t.low for t in toks]
+    for i in range(len(toks)):
+        for phrase in ADVERBIAL_PHRASES:
+            if tuple(lows[i : i + len(phrase)]) == phrase:
+                for tok in toks[i : i + len(phrase)]:
+                    if tok.pos in ("NOUN", "ADJ", "VERB", "X"):
+                        tok.pos, tok.lemma = "ADV", tok.low
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        clause_end = nxt is None or nxt.pos in ("PUNCT", "CONJ")
+        if lows[i] in ORDER_ADVERBS and clause_end and i and toks[i - 1].pos in ("VERB", "NOUN", "PRON"):
+            toks[i].pos, toks[i].lemma = "ADV", lows[i]
+
+
 #: Words after which a verb-or-noun word is a noun: the start of a noun phrase.
 _NOMINAL = ("DET", "ADJ", "NUM", "POSS")
 
@@ -1494,6 +1520,10 @@ def _quantities(toks: list[Tok], text: str) -> tuple[list[Quantity], list[str]]:
             amount = _number(tok.text) if tok.pos == "NUM" else NUMBER_WORDS[low]
             if low == "half" and nxt is not None and nxt.low in ("a", "an"):
                 nxt = toks[i + 2] if i + 2 < n else None
+            if "°" in tok.text:  # "40°F", or "in °F" with no number
+                q = _unit_quantity("°" + tok.text[-1].lower(), amount)
+                found.setdefault(q.name, q)
+                continue
             if amount is None:
                 continue
             sym = tok.text.strip()[0]
@@ -1503,9 +1533,6 @@ def _quantities(toks: list[Tok], text: str) -> tuple[list[Quantity], list[str]]:
                 continue
             if tok.text.endswith("%"):
                 found.setdefault("percent", _unit_quantity("%", amount))
-                continue
-            if "°" in tok.text:
-                found.setdefault("temperature_c", _unit_quantity("°" + tok.text[-1].lower(), amount))
                 continue
             if nxt is None or nxt.pos == "PUNCT":
                 continue
@@ -1535,7 +1562,7 @@ def _quantities(toks: list[Tok], text: str) -> tuple[list[Quantity], list[str]]:
                 name = _ident(f"{plural(unit)}_per_{per}" if per else plural(unit))
                 label = f"{plural(unit).capitalize()}" + (f" per {per}" if per else "")
                 found.setdefault(name, Quantity(name, label, "count", None, amount, per, 0, max(amount * 2, 10)))
-        elif (low in UNITS and tok.pos in ("NOUN", "X", "ADJ")) or tok.low in ("kwh", "°c", "kw"):
+        elif (low in UNITS and tok.pos in ("NOUN", "X", "ADJ")) or tok.low in ("kwh", "kw"):
             key = low
             if (key in UNITS and key not in ("score", "rating")) or (key in ("score", "rating") and tok.pos == "NOUN"):
                 q = _unit_quantity(key, None)
@@ -1549,7 +1576,24 @@ def _quantities(toks: list[Tok], text: str) -> tuple[list[Quantity], list[str]]:
             name = f"{low}_{nxt.low}"
             unit = TIME_UNITS[singular(low)]
             found.setdefault(name, Quantity(name, f"{low.capitalize()} {nxt.low}", "duration", unit, None, None, 0, 90))
-    return list(found.values()), list(dict.fromkeys(frames))
+    return _named_units_win(list(found.values())), list(dict.fromkeys(frames))
+
+
+def _named_units_win(quantities: list[Quantity]) -> list[Quantity]:
+    """A dimension's default unit gives way to the unit the statement names: "payload weight (tonnes)" is one
+    weight in tonnes, not a weight in kg beside it; "temperature in °F" is not also in °C."""
+    names = {q.name for q in quantities}
+
+    def default_beside_named(name: str) -> bool:
+        base = name.rsplit("_", 1)[0]
+        default = UNITS.get(base)
+        return (
+            default is not None
+            and default[0] == name
+            and any(other != name and other.rsplit("_", 1)[0] == base for other in names)
+        )
+
+    return [q for q in quantities if not default_beside_named(q.name)]
 
 
 def _unit_quantity(word: str, amount: float | None, per: str | None = None) -> Quantity:
