@@ -463,6 +463,28 @@ def test_chatbot_topics_become_intents_with_natural_phrasings() -> None:
     assert answers["handoff"]["label"] == "Talk to a person"
 
 
+@pytest.mark.parametrize(
+    ("statement", "bot_name", "titles"),
+    [
+        # the first topic names the bot, acronyms kept; "keep texting" is how they ask, not a task
+        ("Tenants keep texting the caretaker about bin days, parking and EV chargers.", "Bin day helper", None),
+        ("Landlords ask us about HMO licences and gas safety checks.", "HMO licence helper", None),
+        # "tips" is how they ask: the topic is what the tips are about
+        ("Apprentices ask for welding safety tips.", "Welding safety helper", ["Welding safety"]),
+        # "the right paint" is a paint: judging adjectives name nothing
+        ("Decorators want guidance choosing the right exterior paint for old brick walls.", None, ["Exterior paints"]),
+    ],
+)
+def test_chatbot_names_and_topics_come_from_what_is_asked(statement: str, bot_name: str | None, titles: Any) -> None:
+    answers = fill("chatbot", read(statement)).answers
+    found = [i["title"] for i in answers["intents"]]
+    assert not any(t.lower().startswith("how to text") for t in found), found
+    if bot_name:
+        assert answers["bot_name"] == bot_name
+    if titles:
+        assert found[: len(titles)] == titles, found
+
+
 def test_chatbot_without_listed_topics_asks_about_its_verbs() -> None:
     answers = fill("chatbot", READINGS["faq_no_topics"]).answers
     assert answers["audience"] == "New employees" and answers["operator"] == "HR advisers"

@@ -29,12 +29,14 @@ from scaffolder.planners.plugin import (
     join_words,
     load_yaml,
     lower_first,
+    plural,
     safe_ident,
+    singular,
     target_share,
     thing_class,
     words,
 )
-from scaffolder.planners.reading import Reading, Thing
+from scaffolder.planners.reading import KNOWLEDGE_NOUNS, Reading, Thing
 
 HERE = Path(__file__).resolve().parent
 
@@ -282,11 +284,22 @@ def asked_directly(reading: Reading, action: Any) -> bool:
 
 
 def name_from(operator: str, topics: list[Topic]) -> str:
-    """'HR advisers' -> 'HR', 'Front desk staff' -> 'Front desk'; a one-word team leaves the first topic's word."""
+    """'HR advisers' -> 'HR', 'Front desk staff' -> 'Front desk'; a one-word team leaves the first topic's name:
+    'dress code' -> 'Dress code', 'how to describe a plumbing problem' -> 'Plumbing problem'."""
     team = [w for w in operator.split() if w.lower() not in ("the", "our", "team")]
     if len(team) > 1:
         return cap(" ".join(team[:-1]))
-    return cap(head_word(topics[0].task or topics[0].text) or "help")
+    topic = topics[0]
+    found = re.findall(r"[A-Za-z][A-Za-z0-9-]*", fold(topic.task or topic.text))
+    words = [w if w.isupper() and len(w) > 1 else w.lower() for w in found]  # "VAT rules" keeps its acronym
+    if topic.task:  # the task's object: "describe a plumbing problem" -> "plumbing problem"
+        words = [w for w in words[1:] if w not in ("a", "an", "the", "up", "out", "off", "down")]
+    words = [w for w in words if w not in FILLER][-3:]
+    if not words:
+        return "Help"
+    if words[-1] not in PLURAL_COMPOUNDS and not words[-1].isupper():
+        words[-1] = singular(words[-1])  # "delivery times" -> "Delivery time helper"
+    return cap(" ".join(words))
 
 
 def same(a: str, b: str) -> bool:
@@ -319,6 +332,8 @@ def find_topics(reading: Reading, people_names: list[str]) -> list[Topic]:
         if any(t.task.startswith(verb + " ") or verb in fold(t.text).lower().split() for t in found):
             continue  # the list names it already
         obj = action.object
+        if asks_for_help(obj):
+            continue  # "get a plain answer", "get advice": what asking gives, not a task to explain
         mass = obj.label.lower() == obj.plural_label.lower()  # "leave", "equipment": no article
         task = f"{verb} {article_free(obj.label) if mass else article(article_free(obj.label))}"
         found.append(Topic(text=f"how to {task}", kind="task", task=task))
@@ -331,6 +346,9 @@ def find_topics(reading: Reading, people_names: list[str]) -> list[Topic]:
         counted = {q.name.split("_per_")[0] for q in reading.quantities if q.kind == "count"}
         for thing in reading.things:
             if thing.is_person or thing_class(thing) in ("place", "org", "person"):
+                continue
+            if asks_for_help(thing) and help_subject(thing):
+                found.append(classify(help_subject(thing)))  # "CV writing tips": the topic is CV writing
                 continue
             if asks_for_help(thing) or thing.plural in counted:
                 continue  # "clear guidance", "troubleshooting steps", "500 calls a week": the asking, not its topic
@@ -355,6 +373,9 @@ def find_topics(reading: Reading, people_names: list[str]) -> list[Topic]:
 MANNER_NOUNS = words("language languages word words term terms jargon english tone")
 
 
+#: Nouns that keep their plural in front of another noun: "rights helper", "savings helper".
+PLURAL_COMPOUNDS = words("rights savings earnings customs goods arrears")
+
 #: What an asking is called, never its topic: "simple questions", "enquiries", "queries".
 ASKING_NOUNS = words("question query enquiry inquiry")
 
@@ -366,7 +387,28 @@ def asks_for_help(thing: Thing) -> bool:
 
     words = thing.label.lower().split()
     manner = thing.head in MANNER_NOUNS or thing.head in ASKING_NOUNS  # "simple questions": the asking itself
-    return thing.head in HELP_NOUNS or bool(set(words) & HELP_MODIFIERS) or thing.head in NUMBER_WORDS or manner
+    helping = thing.head in HELP_NOUNS or plural(thing.head) in HELP_NOUNS  # "a plain answer", "answers"
+    return helping or bool(set(words) & HELP_MODIFIERS) or thing.head in NUMBER_WORDS or manner
+
+
+def help_subject(thing: Thing) -> str:
+    """What a help noun is about, when every word before it is a noun: 'CV writing tips' -> 'CV writing';
+    'plain answers', 'step-by-step help' and a misread 'want instant answers' -> ''."""
+    from scaffolder.planners.reading import HELP_NOUNS, NEED_VERBS, lemmas
+
+    words = thing.label.split()
+    if len(words) < 2 or (thing.head not in HELP_NOUNS and plural(thing.head) not in HELP_NOUNS):
+        return ""
+    mods = words[:-1]
+    nominal = all(
+        (w.isupper() and len(w) > 1)
+        or (
+            (set(lemmas(w.lower())) == {"NOUN"} or ("NOUN" in lemmas(w.lower()) and "ADJ" not in lemmas(w.lower())))
+            and w.lower() not in NEED_VERBS
+        )
+        for w in mods
+    )
+    return " ".join(mods) if nominal else ""
 
 
 def article_free(text: str) -> str:
@@ -390,7 +432,11 @@ def classify(text: str) -> Topic:
         return Topic(text=text, kind="place")
     if set(tokens) & CONTACT_WORDS:
         return Topic(text=text, kind="contact")
-    if tokens and (tokens[0].endswith("ing") or tokens[0] == "how") and len(tokens) > 1:
+    # "invoicing rules", "welding safety": a compound to ask about; "booking appointments", "renewing my permit": a task
+    owned = len(tokens) > 2 and tokens[1] in ("my", "our", "their", "your", "his", "her", "its")
+    counted = singular(tokens[-1]) != tokens[-1] if tokens else False
+    compound = bool(tokens) and (tokens[-1] in KNOWLEDGE_NOUNS or not (owned or counted))
+    if tokens and ((tokens[0].endswith("ing") and not compound) or tokens[0] == "how") and len(tokens) > 1:
         task = task_phrase(tokens)
         if task:
             return Topic(text=text, kind="task", task=task)

@@ -175,6 +175,8 @@ HELP_NOUNS = _words(
 )
 #: Modifiers that make any noun a request for help: "troubleshooting steps", "how-to guides".
 HELP_MODIFIERS = _words("troubleshooting how-to step-by-step guidance advice")
+#: Adjectives that judge rather than describe: never part of a thing's name ("the right adhesive" is an adhesive).
+JUDGING_ADJECTIVES = _words("right correct proper appropriate suitable relevant best ideal")
 #: Machine-to-machine interfaces: an action done "through an integration" is done by software.
 INTERFACE_NOUNS = _words("integration integrations interface interfaces endpoint endpoints webhook webhooks feed feeds")
 #: Verbs whose complement names who gets the work: "assign to", "reassign to", "allocate to", "hand over to".
@@ -581,6 +583,10 @@ def tag(toks: list[Tok]) -> None:
             tok.lemma = tok.text  # acronyms keep their case: ETA, CNC
         if tok.pos == "VERB":
             tok.lemma = tok.lemma.lower()
+            if tok.lemma == tok.low and tok.low.endswith(
+                ("ing", "ed")
+            ):  # "texting": a verb the lexicon lists as a noun
+                tok.lemma = (lexicon().getLemma(tok.low, upos="VERB") or (tok.low,))[0].lower()
     for i in reversed(range(len(toks))):  # an unknown word before a noun or a verb, or after a determiner, is nominal
         tok = toks[i]
         if tok.pos == "X":
@@ -937,6 +943,8 @@ def _person(head: str, lemma: str) -> bool:
 def make_thing(words: list[str]) -> Thing | None:
     """A Thing from the words of a noun phrase (modifiers + head), singular and plural done right."""
     words = [w for w in words if re.search(r"[a-zA-Z]", w)]
+    while len(words) > 1 and words[0].lower() in JUDGING_ADJECTIVES:
+        words = words[1:]  # "the right industrial adhesive", "the correct form": the adhesive, the form
     if not words:
         return None
     keep_case = [w if (w.isupper() and len(w) > 1) else w.lower() for w in words]
