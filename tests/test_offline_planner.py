@@ -145,6 +145,24 @@ def test_a_named_unit_replaces_the_default_unit_of_its_dimension() -> None:
     assert {q.name for q in default.quantities} == {"weight_kg", "distance_km"}
 
 
+def test_what_people_are_told_of_is_the_object() -> None:
+    """'notify us of flight delays': the delays are sent, not 'us'; 'warn drivers about closures' tells drivers."""
+    notify = read("Bus operators want to notify us of route diversions so we can update the journey planner.")
+    told = next(a for a in notify.actions if a.verb == "notify")
+    assert told.object is not None and told.object.label == "route diversion"
+    warn = next(a for a in read("Dispatchers want to warn drivers about road closures.").actions if a.verb == "warn")
+    assert warn.object is not None and warn.object.label == "road closure"
+    assert warn.target is not None and warn.target.label == "driver"
+
+
+def test_participles_before_a_noun_phrase_and_after_have() -> None:
+    given = read("Tutors want a service that returns a pupil's reading age given their quiz answers.")
+    assert "reading age given" not in {t.label for t in given.things}
+    assert {"quiz answer", "pupil"} <= {t.label for t in given.things}
+    perfect = read("Ward clerks need to see which patients have given consent for the trial.")
+    assert "consent" in {t.label for t in perfect.things}, "'have given' is a verb, not part of 'given consent'"
+
+
 def test_reading_of_a_passive_statement_and_of_amounts() -> None:
     r = read("Meter readings should be submitted by energy suppliers, about 200 readings a week.")
     assert r.actor == "Energy suppliers" and r.actor_kind == "partner"

@@ -175,6 +175,8 @@ HELP_NOUNS = _words(
 )
 #: Modifiers that make any noun a request for help: "troubleshooting steps", "how-to guides".
 HELP_MODIFIERS = _words("troubleshooting how-to step-by-step guidance advice")
+#: Verbs whose object is who is told and whose news follows "of" or "about": "notify us of delays".
+TELLING_VERBS = _words("notify inform tell warn remind alert advise update")
 #: Adjectives that judge rather than describe: never part of a thing's name ("the right adhesive" is an adhesive).
 JUDGING_ADJECTIVES = _words("right correct proper appropriate suitable relevant best ideal")
 #: Machine-to-machine interfaces: an action done "through an integration" is done by software.
@@ -536,8 +538,13 @@ def _has(tok: Tok | None, *pos: str) -> bool:
 
 def tag(toks: list[Tok]) -> None:
     """Give each token one part of speech: the lexicon's candidates, chosen by position."""
-    for tok in toks:
+    for k, tok in enumerate(toks):
         if tok.pos == "POSS":
+            continue
+        after = toks[k + 1].low if k + 1 < len(toks) else ""
+        before = toks[k - 1].low if k else ""
+        if tok.low in PARTICIPLE_PREPOSITIONS and after in DETERMINERS and before not in BE | HAVE:
+            tok.pos = "PREP"  # "a placement level given their test answers", "including the weekend ones"
             continue
         if re.fullmatch(r"[,;:.!?()/]", tok.text):
             tok.pos = "PUNCT"
@@ -609,6 +616,8 @@ ADVERBIAL_PHRASES = (
     ("so", "far"), ("at", "least"), ("at", "most"), ("at", "first"), ("at", "last"), ("as", "given"),
     ("in", "a", "row"), ("in", "bulk"), ("in", "advance"), ("in", "person"),
 )  # fmt: skip
+#: Participles used as prepositions before a noun phrase: "given their test answers", "including weekends".
+PARTICIPLE_PREPOSITIONS = _words("given including regarding concerning excluding following")
 #: Order words that end a clause as adverbs: "decide which plots to harvest first".
 ORDER_ADVERBS = _words("first last next")
 
@@ -667,8 +676,19 @@ def _choose(tok: Tok, prev: Tok | None, nxt: Tok | None, clause_verb: bool, toks
         return "VERB" if "VERB" in options and prev_pos in ("TO", "MODAL") else "NOUN"
     if options <= {"ADV"}:
         return "ADV"
-    if "ADV" in options and prev_pos == "NOUN" and nxt is not None and nxt.pos == "PREP" and not tok.low.endswith("s"):
+    compound_head = "NOUN" in options and prev is not None and not prev.low.endswith("s")  # "placement level of"
+    if (
+        "ADV" in options
+        and prev_pos == "NOUN"
+        and nxt is not None
+        and nxt.pos == "PREP"
+        and not tok.low.endswith("s")
+        and not compound_head
+    ):
         return "ADV"  # "post candidate profiles straight into", "sent back to"
+    perfect = tok.low.endswith(("ed", "en", "wn", "ne")) and (cands.get("VERB") or (tok.low,))[0] != tok.low
+    if "VERB" in options and prev_pos == "HAVE" and perfect:
+        return "VERB"  # "have given", "has missed": a perfect tense
     if (
         tok.low.endswith("ly")
         and "ADV" in options
@@ -1267,6 +1287,19 @@ def _actions(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None]
             k += 1  # an indirect object: "send us invoices"
             while k < len(toks) and toks[k].pos in ("DET", "NUM"):
                 k += 1
+        told = None  # "notify us of flight delays", "warn drivers about road closures": what they are told of
+        if lemma in TELLING_VERBS and k + 1 < len(toks):
+            if toks[k].low in ("us", "me", "them", "him", "her", "you") and toks[k + 1].low in ("of", "about"):
+                told = k + 2
+            elif (q := _np_at(nps, k)) is not None and q.start == k and q.end < len(toks):
+                who = things.get(q.start)
+                if who is not None and (who.is_person or who.is_org) and toks[q.end].low in ("of", "about"):
+                    told, target = q.end + 1, who
+        if told is not None:
+            while told < len(toks) and toks[told].pos in ("DET", "NUM", "POSS", "PRON") and toks[told].low != "it":
+                told += 1
+            if (q := _np_at(nps, told)) is not None and q.start == told:
+                obj, end, k = things.get(q.start), q.end, len(toks)
         if k < len(toks) and toks[k].pos == "PRON" and toks[k].low in ("them", "it", "these", "those"):
             obj, end = recent, k + 1
         elif (q := _np_at(nps, k)) is not None and q.start == k:
