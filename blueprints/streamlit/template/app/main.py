@@ -245,7 +245,8 @@ def overview() -> None:
     chart = DATA["chart"]
     st.subheader(model.chart_title(DATA))
     y_label = "Records" if chart["agg"] == "count" else LABELS[chart["column"]]
-    st.bar_chart(model.chart_values(DATA, df), x_label=LABELS[chart["group_by"]], y_label=y_label)
+    values = model.chart_values(DATA, df)  # already in the group's own order
+    st.bar_chart(values, x_label=LABELS[chart["group_by"]], y_label=y_label, sort=False)
 
 
 def table() -> None:

@@ -203,14 +203,19 @@ def chart_title(data: dict[str, Any]) -> str:
 
 
 def chart_values(data: dict[str, Any], df: pd.DataFrame) -> pd.Series:
-    """The chart's bars: count, sum or mean per group ("(none)" for records without a group)."""
+    """The chart's bars: count, sum or mean per group ("(none)" for records without a group), in the order of the
+    group's choices (High, Medium, Low; Late before On time), else alphabetical."""
     chart = data["chart"]
     groups = df[chart["group_by"]].map(lambda v: "(none)" if is_empty(v) else str(v))
     if chart["agg"] == "count":
-        return groups.value_counts().sort_index().rename("Records")
-    grouped = df[chart["column"]].groupby(groups)
-    values = grouped.sum() if chart["agg"] == "sum" else grouped.mean()
-    return values.round(2).rename(column(data, chart["column"])["label"])
+        values = groups.value_counts().rename("Records")
+    else:
+        grouped = df[chart["column"]].groupby(groups)
+        values = (grouped.sum() if chart["agg"] == "sum" else grouped.mean()).round(2)
+        values = values.rename(column(data, chart["column"])["label"])
+    choices = [str(c) for c in column(data, chart["group_by"]).get("choices") or []]
+    order = [c for c in choices if c in values.index] + sorted(v for v in values.index if v not in choices)
+    return values.reindex(order)
 
 
 # --- actions -----------------------------------------------------------------------------------------------------
