@@ -155,6 +155,17 @@ def test_what_people_are_told_of_is_the_object() -> None:
     assert warn.target is not None and warn.target.label == "driver"
 
 
+def test_a_bare_gerund_after_a_time_preposition_is_an_activity(catalog: Catalog) -> None:
+    """'approved before shipping': what happens next, not a record called 'shipping' beside the order."""
+    reading = read("Partner wholesalers need to check whether an order was released before shipping.")
+    assert "shipping" not in {t.label for t in reading.things}
+    plan = offline.plan("Partner wholesalers need to check whether an order was released before shipping.", catalog)
+    assert [r["name"] for r in plan.answers["resources"]] == ["order"]
+    assert read("Patients keep asking about parking before their visit.").topics or any(
+        t.label == "parking" for t in read("Patients keep asking about parking before their visit.").things
+    ), "a gerund after 'about' is still a topic"
+
+
 def test_participles_before_a_noun_phrase_and_after_have() -> None:
     given = read("Tutors want a service that returns a pupil's reading age given their quiz answers.")
     assert "reading age given" not in {t.label for t in given.things}

@@ -618,6 +618,8 @@ ADVERBIAL_PHRASES = (
 )  # fmt: skip
 #: Participles used as prepositions before a noun phrase: "given their test answers", "including weekends".
 PARTICIPLE_PREPOSITIONS = _words("given including regarding concerning excluding following")
+#: Prepositions of time after which a bare -ing word is an activity: "before dispensing", "after landing".
+TEMPORAL_PREPOSITIONS = _words("before after while when since until without")
 #: Order words that end a clause as adverbs: "decide which plots to harvest first".
 ORDER_ADVERBS = _words("first last next")
 
@@ -633,6 +635,16 @@ def _adverbials(toks: list[Tok]) -> None:
                         tok.pos, tok.lemma = "ADV", tok.low
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         clause_end = nxt is None or nxt.pos in ("PUNCT", "CONJ")
+        if (
+            lows[i].endswith("ing")
+            and i
+            and lows[i - 1] in TEMPORAL_PREPOSITIONS
+            and clause_end
+            and toks[i].pos == "NOUN"
+            and "VERB" in lemmas(lows[i])
+        ):  # "approved before dispensing": an activity, not a record called "dispensing"
+            toks[i].pos = "VERB"
+            toks[i].lemma = (lexicon().getLemma(lows[i], upos="VERB") or (lows[i],))[0].lower()
         if lows[i] in ORDER_ADVERBS and clause_end and i and toks[i - 1].pos in ("VERB", "NOUN", "PRON"):
             toks[i].pos, toks[i].lemma = "ADV", lows[i]
 
