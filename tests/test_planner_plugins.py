@@ -352,6 +352,20 @@ def test_streamlit_value_nouns_are_grades_text_and_measures_not_codes() -> None:
         assert not coded, coded
 
 
+@pytest.mark.parametrize(
+    ("statement", "entity"),
+    [
+        (
+            "Shift leads want a view of guests who missed their check-out time, so they can prioritise cleaning.",
+            "guest",
+        ),
+        ("Site managers need a live board of free cranes per site and must assign incoming loads to a crane.", "crane"),
+    ],
+)
+def test_streamlit_rows_are_what_the_board_is_a_view_of(statement: str, entity: str) -> None:
+    assert fill("streamlit", read(statement)).answers["entity"] == entity
+
+
 def test_streamlit_findings_are_written_on_the_record_not_added_as_rows() -> None:
     answers = fill(
         "streamlit", read("Inspectors need to review site visits, filter by region and record findings.")

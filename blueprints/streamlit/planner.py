@@ -231,7 +231,8 @@ def main_thing(reading: Reading) -> Thing:
     acts = [a for a in reading.actions if a.object is not None and imperative(a)]
     by_name = {t.name: t for t in reading.things}
     made = [a for a in acts if a.kind == "send" or fold(a.verb).lower() in ADD_VERBS]  # "send reminders", "log a call"
-    candidates = [a.object for a in acts if a not in made]  # what they look at or change, in the statement's order
+    candidates = [shown_thing(reading)]  # "a shift view of residents who ...": what the board is a view of
+    candidates += [a.object for a in acts if a not in made]  # what they look at or change, in the statement's order
     candidates += [a.target for a in made if value_kind(a.object) not in (None, "event")]  # "scores for each player"
     candidates += list(reading.things) + [by_name.get(getattr(s, "of", None) or "") for s in reading.states]
     candidates += [a.object for a in acts]  # what they add ("send reminders") only when nothing else is named
@@ -264,6 +265,18 @@ def main_thing(reading: Reading) -> Thing:
             continue
         return candidate
     return moments[0] if moments else Thing(name="record", label="record", plural_label="records", plural="records")
+
+
+def shown_thing(reading: Reading) -> Thing | None:
+    """The thing a display noun is 'of': 'a board of open service tickets', 'a shift view of residents who ...'."""
+    text = fold(reading.statement)
+    display = "|".join(sorted(DISPLAY_NOUNS | {"queue", "worklist"}))
+    for thing in sorted(reading.things, key=lambda t: -len(t.plural_label)):
+        names = "|".join(re.escape(n) for n in (thing.plural_label, thing.label))
+        pattern = rf"\b(?:{display})s?\s+of\s+(?:(?:all|every|each|the|our|their|any)\s+)?(?:[a-z-]+\s+)?(?:{names})\b"
+        if not is_user(reading, thing) and re.search(pattern, text, re.IGNORECASE):
+            return thing
+    return None
 
 
 def per_thing(reading: Reading, measure_thing: Thing) -> Thing | None:
