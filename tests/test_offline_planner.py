@@ -181,6 +181,10 @@ def test_reading_of_a_passive_statement_and_of_amounts() -> None:
     assert any(q.amount == 200 and q.per == "week" for q in r.quantities)
 
 
+def test_listed_topics_drop_judging_adjectives() -> None:
+    assert read("Visitors ask about the right entrance, parking and opening times.").topics[:1] == ["entrance"]
+
+
 def test_reading_of_topics_and_sensitive_domains() -> None:
     r = read("Patients keep phoning the clinic about parking, opening hours and repeat prescriptions.")
     assert r.topics[:3] == ["parking", "opening hours", "repeat prescriptions"]

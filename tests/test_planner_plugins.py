@@ -487,6 +487,8 @@ def test_chatbot_topics_become_intents_with_natural_phrasings() -> None:
         ("Apprentices ask for welding safety tips.", "Welding safety helper", ["Welding safety"]),
         # "the right paint" is a paint: judging adjectives name nothing
         ("Decorators want guidance choosing the right exterior paint for old brick walls.", None, ["Exterior paints"]),
+        # "safety questions" are questions about safety
+        ("Apprentices keep asking the same safety questions, such as when a harness is required.", None, ["Safety"]),
     ],
 )
 def test_chatbot_names_and_topics_come_from_what_is_asked(statement: str, bot_name: str | None, titles: Any) -> None:

@@ -392,12 +392,13 @@ def asks_for_help(thing: Thing) -> bool:
 
 
 def help_subject(thing: Thing) -> str:
-    """What a help noun is about, when every word before it is a noun: 'CV writing tips' -> 'CV writing';
+    """What a help or question noun is about, when every word before it is a noun: 'CV writing tips' -> 'CV writing';
     'plain answers', 'step-by-step help' and a misread 'want instant answers' -> ''."""
     from scaffolder.planners.reading import HELP_NOUNS, NEED_VERBS, lemmas
 
     words = thing.label.split()
-    if len(words) < 2 or (thing.head not in HELP_NOUNS and plural(thing.head) not in HELP_NOUNS):
+    helping = HELP_NOUNS | ASKING_NOUNS  # "CV writing tips", "safety questions"
+    if len(words) < 2 or (thing.head not in helping and plural(thing.head) not in helping):
         return ""
     mods = words[:-1]
     nominal = all(

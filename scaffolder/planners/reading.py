@@ -1673,7 +1673,10 @@ def _topics(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None])
         skip: tuple[str, ...] = (",", "and", "or")
         p = _np_at(nps, i)
         if p is not None and p.start == i:
-            item, i = " ".join(t.low if not t.text.isupper() else t.text for t in p.toks), p.end
+            shown = list(p.toks)
+            while len(shown) > 1 and shown[0].low in JUDGING_ADJECTIVES:
+                shown = shown[1:]  # "the right bank account": a bank account
+            item, i = " ".join(t.low if not t.text.isupper() else t.text for t in shown), p.end
             skip = (",", "and", "or", "the", "their", "our", "its")
         elif toks[i].pos == "VERB" and toks[i].low.endswith("ing") and (current or _listed_after(toks, i)):
             j = i + 1 + (i + 1 < len(toks) and toks[i + 1].pos == "DET")
