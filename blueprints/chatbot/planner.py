@@ -36,7 +36,7 @@ from scaffolder.planners.plugin import (
     thing_class,
     words,
 )
-from scaffolder.planners.reading import KNOWLEDGE_NOUNS, Reading, Thing
+from scaffolder.planners.reading import KNOWLEDGE_NOUNS, PARTICLES, Reading, Thing, verb_lemma
 
 HERE = Path(__file__).resolve().parent
 
@@ -293,7 +293,7 @@ def name_from(operator: str, topics: list[Topic]) -> str:
     found = re.findall(r"[A-Za-z][A-Za-z0-9-]*", fold(topic.task or topic.text))
     words = [w if w.isupper() and len(w) > 1 else w.lower() for w in found]  # "VAT rules" keeps its acronym
     if topic.task:  # the task's object: "describe a plumbing problem" -> "plumbing problem"
-        words = [w for w in words[1:] if w not in ("a", "an", "the", "up", "out", "off", "down")]
+        words = [w for w in words[1:] if w not in ("a", "an", "the") and w not in PARTICLES]
     words = [w for w in words if w not in FILLER][-3:]
     if not words:
         return "Help"
@@ -347,8 +347,8 @@ def find_topics(reading: Reading, people_names: list[str]) -> list[Topic]:
         for thing in reading.things:
             if thing.is_person or thing_class(thing) in ("place", "org", "person"):
                 continue
-            if asks_for_help(thing) and help_subject(thing):
-                found.append(classify(help_subject(thing)))  # "CV writing tips": the topic is CV writing
+            if asks_for_help(thing) and (subject := help_subject(thing)):
+                found.append(classify(subject))  # "CV writing tips": the topic is CV writing
                 continue
             if asks_for_help(thing) or thing.plural in counted:
                 continue  # "clear guidance", "troubleshooting steps", "500 calls a week": the asking, not its topic
@@ -387,8 +387,13 @@ def asks_for_help(thing: Thing) -> bool:
 
     words = thing.label.lower().split()
     manner = thing.head in MANNER_NOUNS or thing.head in ASKING_NOUNS  # "simple questions": the asking itself
-    helping = thing.head in HELP_NOUNS or plural(thing.head) in HELP_NOUNS  # "a plain answer", "answers"
+    helping = is_help_noun(thing.head, HELP_NOUNS)  # "a plain answer", "answers"
     return helping or bool(set(words) & HELP_MODIFIERS) or thing.head in NUMBER_WORDS or manner
+
+
+def is_help_noun(head: str, nouns: frozenset[str]) -> bool:
+    """Whether a singular head is one of these help nouns, which the reading lists in either number."""
+    return head in nouns or plural(head) in nouns
 
 
 def help_subject(thing: Thing) -> str:
@@ -397,19 +402,15 @@ def help_subject(thing: Thing) -> str:
     from scaffolder.planners.reading import HELP_NOUNS, NEED_VERBS, lemmas
 
     words = thing.label.split()
-    helping = HELP_NOUNS | ASKING_NOUNS  # "CV writing tips", "safety questions"
-    if len(words) < 2 or (thing.head not in helping and plural(thing.head) not in helping):
+    if len(words) < 2 or not is_help_noun(thing.head, HELP_NOUNS | ASKING_NOUNS):  # "tips", "safety questions"
         return ""
+
+    def noun(word: str) -> bool:
+        found = lemmas(word.lower())
+        return "NOUN" in found and "ADJ" not in found and word.lower() not in NEED_VERBS
+
     mods = words[:-1]
-    nominal = all(
-        (w.isupper() and len(w) > 1)
-        or (
-            (set(lemmas(w.lower())) == {"NOUN"} or ("NOUN" in lemmas(w.lower()) and "ADJ" not in lemmas(w.lower())))
-            and w.lower() not in NEED_VERBS
-        )
-        for w in mods
-    )
-    return " ".join(mods) if nominal else ""
+    return " ".join(mods) if all((w.isupper() and len(w) > 1) or noun(w) for w in mods) else ""
 
 
 def article_free(text: str) -> str:
@@ -449,12 +450,7 @@ def task_phrase(tokens: list[str]) -> str:
     if tokens[0] == "how":
         tokens = tokens[2:] if len(tokens) > 2 and tokens[1] == "to" else tokens[1:]
         return " ".join(tokens)
-    try:
-        from lemminflect import getLemma
-
-        lemma = (getLemma(tokens[0], upos="VERB") or (tokens[0],))[0]
-    except ImportError:  # pragma: no cover - lemminflect is a dependency of the reading
-        lemma = tokens[0][:-3]
+    lemma = verb_lemma(tokens[0])
     return " ".join([lemma, *tokens[1:]]) if lemma != tokens[0] else ""
 
 

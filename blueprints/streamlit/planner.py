@@ -26,6 +26,7 @@ from scaffolder.planners.plugin import (
     RATE_NOUNS,
     SCORE_NOUNS,
     SEQUENCE_STEPS,
+    TIME_NOUNS,
     Fill,
     PlanKit,
     anchor_time,
@@ -103,8 +104,9 @@ class Board:
         self.columns.append(column)
         return column
 
-    def by_role(self, role: str) -> list[Column]:
-        return [c for c in self.columns if c.role == role]
+    def by_role(self, *roles: str) -> list[Column]:
+        """Columns with any of these roles, in board order."""
+        return [c for c in self.columns if c.role in roles]
 
     def get(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -291,17 +293,16 @@ def per_thing(reading: Reading, measure_thing: Thing) -> Thing | None:
 
 
 def measured_owner(reading: Reading, measure_thing: Thing) -> Thing | None:
-    """The record a rate's own name says it is of: 'machine uptime' -> machine."""
+    """The record a rate's own name says it is of: 'machine uptime' -> machine; none for 'no-show rate' (a share of
+    records in a state) or 'weekly rate' (a time)."""
     tokens = measure_thing.label.split()
     if len(tokens) < 2:
         return None
     label = singular(" ".join(tokens[:-1]))
     head = head_word(label)
-    if head in ATTRIBUTE_HEADS | MEASURE_HEADS | RATE_NOUNS | DISPLAY_NOUNS or singular(
-        fold(label).lower()
-    ) in state_values(reading):
-        return None  # "no-show rate" is a share of records, not a record called "no-show"
-    if thing_class(Thing(label, label, label, label)) == "time":
+    if head in ATTRIBUTE_HEADS | MEASURE_HEADS | RATE_NOUNS | DISPLAY_NOUNS | TIME_NOUNS:
+        return None
+    if singular(fold(label).lower()) in state_values(reading):
         return None
     known = next((t for t in reading.things if fold(t.label).lower() == fold(label).lower()), None)
     return known or Thing(safe_ident(label), label, plural(label), safe_ident(plural(label)))
@@ -363,12 +364,12 @@ def thing_column(thing: Thing, kit: PlanKit) -> Column:
         return Column(name, label, "datetime", role="moment")
     if kind == "amount":  # "kWh consumption", "portion size": a measure of each row, its unit unnamed
         return Column(name, label, "number", low=0, high=100, role="measure")
+    worse = "low" if head_word(thing.label) in BETTER_HIGH else "high"  # uptime, ratings: the lowest are worst
     if kind == "score":  # "low ratings": 1 to 5; "quiz scores": 0 to 100
         low, high = SCORE_NOUNS[head_word(thing.label)]
-        return Column(name, label, "number", low=low, high=high, role="measure", worse="low")
+        return Column(name, label, "number", low=low, high=high, role="measure", worse=worse)
     if kind in ("money", "percent"):  # "campaign spend", "scrap rate": a measure of each row
         m = measure(Quantity(name=name, label=label, kind=kind, unit="€" if kind == "money" else "%"))
-        worse = "low" if head_word(thing.label) in BETTER_HIGH else "high"
         return Column(name, label, kind, unit=m.unit, low=m.low, high=m.high, role="measure", worse=worse)
     count = 4 if thing_class(thing) in ("person", "subdivision") else 3
     choices = sample_values(kit, thing, count + 1)
@@ -400,7 +401,7 @@ def linked_quantity(board: Board, problem: str) -> Column | None:
     as a plain noun ('scrap rate') only when no problem state orders the board."""
     quantities = board.by_role("quantity")
     problem_words = set(fold(problem).lower().replace("-", " ").split())
-    for col in quantities + board.by_role("measure"):
+    for col in board.by_role("quantity", "measure"):
         if problem_words & set(col.name.split("_")):
             return col
     if quantities:
@@ -532,13 +533,11 @@ def build_actions(reading: Reading, board: Board, state: Column | None, problem:
         elif verb in ADD_VERBS:
             sets = [{"column": board.columns[0].name, "mode": "type"}]
             sets += [{"column": c.name, "mode": "choose"} for c in board.by_role("party")[:1]]
-            sets += [
-                {"column": c.name, "mode": "type"} for c in (board.by_role("quantity") + board.by_role("measure"))[:1]
-            ]
+            sets += [{"column": c.name, "mode": "type"} for c in board.by_role("quantity", "measure")[:1]]
             add(verb, action_label(action), "add", sets)
         else:  # a verb on the record itself: it sets the state, else the quantity it names, else a note
             quantities = board.by_role("quantity")
-            numbers = board.by_role("quantity") + board.by_role("measure")
+            numbers = board.by_role("quantity", "measure")
             measured = [c for c in numbers if action.object is not None and names_column(action.object, c)]
             if state is not None:
                 sets = [{"column": state.name, "mode": "choose"}]
@@ -571,7 +570,7 @@ def written_column(action: Action, board: Board) -> Column | None:
     """The column an action writes on each row: 'record findings' (a Finding column), 'enter fitness scores'."""
     if action.object is None:
         return None
-    return next((c for c in board.by_role("notes") + board.by_role("measure") if names_column(action.object, c)), None)
+    return next((c for c in board.by_role("notes", "measure") if names_column(action.object, c)), None)
 
 
 # --- rows ----------------------------------------------------------------------------------------------------------
@@ -728,7 +727,7 @@ def figures(
     if linked is not None:
         mean: dict[str, Any] = {"label": cut(f"Mean {lower_first(linked.label)}", 60), "agg": "mean"}
         out.append({**mean, "column": linked.name, **({"where": where} if where else {})})
-    money = [c for c in board.by_role("quantity") + board.by_role("measure") if c.kind == "money" and c is not linked]
+    money = [c for c in board.by_role("quantity", "measure") if c.kind == "money" and c is not linked]
     if money:
         out.append({"label": cut(f"Total {lower_first(money[0].label)}", 60), "agg": "sum", "column": money[0].name})
     return out[:4]

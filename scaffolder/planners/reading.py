@@ -423,6 +423,13 @@ def lemmas(word: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=4096)
+def verb_lemma(word: str) -> str:
+    """The verb a form belongs to ('texting' -> 'text', 'dispensing' -> 'dispense'), lower case; the word itself when
+    the lexicon knows no verb for it."""
+    return (lexicon().getLemma(word.lower(), upos="VERB") or (word.lower(),))[0].lower()
+
+
+@lru_cache(maxsize=4096)
 def singular(word: str) -> str:
     """Singular of a noun (lower case), from the lexicon; unknown words by rule."""
     low = word.lower()
@@ -590,10 +597,8 @@ def tag(toks: list[Tok]) -> None:
             tok.lemma = tok.text  # acronyms keep their case: ETA, CNC
         if tok.pos == "VERB":
             tok.lemma = tok.lemma.lower()
-            if tok.lemma == tok.low and tok.low.endswith(
-                ("ing", "ed")
-            ):  # "texting": a verb the lexicon lists as a noun
-                tok.lemma = (lexicon().getLemma(tok.low, upos="VERB") or (tok.low,))[0].lower()
+            if tok.lemma == tok.low and tok.low.endswith(("ing", "ed")):  # "texting": listed only as a noun
+                tok.lemma = verb_lemma(tok.low)
     for i in reversed(range(len(toks))):  # an unknown word before a noun or a verb, or after a determiner, is nominal
         tok = toks[i]
         if tok.pos == "X":
@@ -643,8 +648,7 @@ def _adverbials(toks: list[Tok]) -> None:
             and toks[i].pos == "NOUN"
             and "VERB" in lemmas(lows[i])
         ):  # "approved before dispensing": an activity, not a record called "dispensing"
-            toks[i].pos = "VERB"
-            toks[i].lemma = (lexicon().getLemma(lows[i], upos="VERB") or (lows[i],))[0].lower()
+            toks[i].pos, toks[i].lemma = "VERB", verb_lemma(lows[i])
         if lows[i] in ORDER_ADVERBS and clause_end and i and toks[i - 1].pos in ("VERB", "NOUN", "PRON"):
             toks[i].pos, toks[i].lemma = "ADV", lows[i]
 
@@ -869,9 +873,8 @@ def _participle(tok: Tok, prev: Tok | None, nxt: Tok | None, lemma: str, toks: l
         if prev_pos == "NOUN" and not nominal_next and "ADJ" in tok.cands:
             return "ADJ"  # "find the website confusing"
         if prev_pos == "NOUN" and _object_complement(toks, index) and "NOUN" not in tok.cands and lemma != tok.low:
-            return (
-                "ADJ"  # the lexicon has only the verb: "find the form confusing and ...", "make the wait frustrating."
-            )
+            # the lexicon has only the verb: "find the form confusing and ...", "make the wait frustrating."
+            return "ADJ"
         adverb_next = nxt is not None and bool(nxt.cands) and set(nxt.cands) <= {"ADV", "ADJ"}
         wh_next = nxt is not None and nxt.low in ("whether", "if", "what", "how", "why", "when", "where", "which")
         if prev_pos == "NOUN" and nxt is not None and (nxt.pos in ("PREP", "TO", "ADV") or adverb_next or wh_next):
@@ -972,11 +975,17 @@ def _person(head: str, lemma: str) -> bool:
     return lemma.endswith(("ist", "ian", "eer", "ee")) and len(lemma) > 5
 
 
+def _unjudged(words: list[Any], low: Any) -> list[Any]:
+    """A noun phrase without its leading judging adjectives: 'the right industrial adhesive' is an adhesive."""
+    start = 0
+    while start < len(words) - 1 and low(words[start]) in JUDGING_ADJECTIVES:
+        start += 1
+    return words[start:]
+
+
 def make_thing(words: list[str]) -> Thing | None:
     """A Thing from the words of a noun phrase (modifiers + head), singular and plural done right."""
-    words = [w for w in words if re.search(r"[a-zA-Z]", w)]
-    while len(words) > 1 and words[0].lower() in JUDGING_ADJECTIVES:
-        words = words[1:]  # "the right industrial adhesive", "the correct form": the adhesive, the form
+    words = _unjudged([w for w in words if re.search(r"[a-zA-Z]", w)], str.lower)
     if not words:
         return None
     keep_case = [w if (w.isupper() and len(w) > 1) else w.lower() for w in words]
@@ -1288,7 +1297,6 @@ def _actions(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None]
             if toks[j].low in ("up", "out", "back", "down") or nxt2 is None or nxt2.pos != "NOUN":
                 particle, j = toks[j].low, j + 1
         obj: Thing | None = None
-        target: Thing | None = None
         end = j
         k = j
         while k < len(toks) and toks[k].pos in ("DET", "ADV", "NUM", "CONJ") and toks[k].low not in ("and", "or"):
@@ -1299,20 +1307,11 @@ def _actions(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None]
             k += 1  # an indirect object: "send us invoices"
             while k < len(toks) and toks[k].pos in ("DET", "NUM"):
                 k += 1
-        told = None  # "notify us of flight delays", "warn drivers about road closures": what they are told of
-        if lemma in TELLING_VERBS and k + 1 < len(toks):
-            if toks[k].low in ("us", "me", "them", "him", "her", "you") and toks[k + 1].low in ("of", "about"):
-                told = k + 2
-            elif (q := _np_at(nps, k)) is not None and q.start == k and q.end < len(toks):
-                who = things.get(q.start)
-                if who is not None and (who.is_person or who.is_org) and toks[q.end].low in ("of", "about"):
-                    told, target = q.end + 1, who
-        if told is not None:
-            while told < len(toks) and toks[told].pos in ("DET", "NUM", "POSS", "PRON") and toks[told].low != "it":
-                told += 1
-            if (q := _np_at(nps, told)) is not None and q.start == told:
-                obj, end, k = things.get(q.start), q.end, len(toks)
-        if k < len(toks) and toks[k].pos == "PRON" and toks[k].low in ("them", "it", "these", "those"):
+        news, told = _told_of(toks, nps, things, k) if lemma in TELLING_VERBS else (None, None)
+        target = told  # "warn drivers about road closures": the drivers; a complement below may name another
+        if news is not None:  # "notify us of flight delays": the delays
+            obj, end = things.get(news.start), news.end
+        elif k < len(toks) and toks[k].pos == "PRON" and toks[k].low in ("them", "it", "these", "those"):
             obj, end = recent, k + 1
         elif (q := _np_at(nps, k)) is not None and q.start == k:
             obj, end = things.get(q.start), q.end
@@ -1354,6 +1353,31 @@ def _actions(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None]
         agent = agent if agent is not None and agent.is_person else None
         actions.append(Action(verb, text, obj, target, kind, particle, passive and main_passive, agent))
     return actions
+
+
+def _told_of(
+    toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None], k: int
+) -> tuple[Phrase | None, Thing | None]:
+    """After a telling verb, the news and who is told: 'notify us of flight delays' -> (flight delays, None);
+    'warn drivers about road closures' -> (road closures, drivers). (None, None) when no 'of'/'about' follows."""
+    if k + 1 >= len(toks):
+        return None, None
+    told: Thing | None = None
+    if toks[k].low in ("us", "me", "them", "him", "her", "you") and toks[k + 1].low in ("of", "about"):
+        start = k + 2
+    elif (
+        (q := _np_at(nps, k)) is not None and q.start == k and q.end < len(toks) and toks[q.end].low in ("of", "about")
+    ):
+        told = things.get(q.start)
+        if told is None or not (told.is_person or told.is_org):
+            return None, None
+        start = q.end + 1
+    else:
+        return None, None
+    while start < len(toks) and toks[start].pos in ("DET", "NUM", "POSS", "PRON") and toks[start].low != "it":
+        start += 1
+    news = _np_at(nps, start)
+    return (news if news is not None and news.start == start else None), told
 
 
 def _minor(thing: Thing) -> bool:
@@ -1673,9 +1697,7 @@ def _topics(toks: list[Tok], nps: list[Phrase], things: dict[int, Thing | None])
         skip: tuple[str, ...] = (",", "and", "or")
         p = _np_at(nps, i)
         if p is not None and p.start == i:
-            shown = list(p.toks)
-            while len(shown) > 1 and shown[0].low in JUDGING_ADJECTIVES:
-                shown = shown[1:]  # "the right bank account": a bank account
+            shown = _unjudged(list(p.toks), lambda t: t.low)
             item, i = " ".join(t.low if not t.text.isupper() else t.text for t in shown), p.end
             skip = (",", "and", "or", "the", "their", "our", "its")
         elif toks[i].pos == "VERB" and toks[i].low.endswith("ing") and (current or _listed_after(toks, i)):
